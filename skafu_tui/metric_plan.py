@@ -78,9 +78,8 @@ def service_queries(cfg: Config, service_name: str, tier: str = TIER_SERVICE) ->
         for role in SERVICE_ROLES:
             ref = getattr(svc.metrics, role, None)
             if ref is not None:
-                out.append(
-                    _query(f"svc/{svc.name}/{role}", ref, period=60, span=3 * HOUR, tier=tier, service=svc.name)
-                )
+                key = f"svc/{svc.name}/{role}"
+                out.append(_query(key, ref, period=60, span=3 * HOUR, tier=tier, service=svc.name))
         return out
     return []
 

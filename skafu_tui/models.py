@@ -27,7 +27,7 @@ class MetricSeries(Record):
     """One metric (or metric-math) series, oldest point first."""
 
     key: str
-    """The plan key it answers (see :mod:`skafu_tui.metric_plan`), e.g. ``svc/template-management-api/errors``."""
+    """The plan key it answers (see :mod:`skafu_tui.metric_plan`), e.g. ``svc/<service>/errors``."""
     label: SafeStr = ""
     period_s: int = 60
     timestamps: tuple[datetime, ...] = ()

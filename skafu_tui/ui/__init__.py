@@ -1,0 +1,1 @@
+"""The Textual face of skafu-tui. It draws assessments; it never talks to AWS."""
