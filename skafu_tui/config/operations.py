@@ -145,6 +145,25 @@ class MaintenanceWindow(ConfigModel):
             return False
         return self.frequency != "monthly" or (day.day - 1) // 7 + 1 == self.week_of_month
 
+    def openings(self, after: datetime, days: int = 62) -> list[tuple[datetime, datetime]]:
+        """(opens, closes) of every opening that ends after `after`, within `days` days, in order."""
+        if self.continuous:
+            return []
+        assert self.start is not None and self.end is not None
+        moment = after.replace(tzinfo=UTC) if after.tzinfo is None else after.astimezone(UTC)
+        start, end = _minutes(self.start), _minutes(self.end)
+        length = end - start if end > start else end + 24 * 60 - start
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        out = []
+        for offset in range(-1, days + 1):
+            day = midnight + timedelta(days=offset)
+            if self._opens_on(day):
+                opens = day + timedelta(minutes=start)
+                closes = opens + timedelta(minutes=length)
+                if closes > moment:
+                    out.append((opens, closes))
+        return out
+
     def is_open(self, at: datetime) -> bool:
         """Whether the window is open at `at` (naive datetimes are taken as UTC)."""
         if self.continuous:

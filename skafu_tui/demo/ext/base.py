@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -58,7 +58,10 @@ class Call:
 
 @dataclass
 class Reply:
-    """What a handler returns: a JSON document and a status."""
+    """What a handler returns: a JSON document and a status.
+
+    ``body`` may also be ``str``/``bytes``, sent as is with ``content_type`` (query-protocol XML).
+    """
 
     body: Any
     status: int = 200
@@ -130,6 +133,29 @@ def reset_all() -> None:
     with LOCK:
         for hook in RESET_HOOKS:
             hook()
+
+
+T = TypeVar("T")
+
+
+class PerAccount(Generic[T]):
+    """One store per account, made by ``factory`` on first use and dropped on reset."""
+
+    def __init__(self, factory: Callable[[], T]) -> None:
+        self._factory = factory
+        self._stores: dict[str, T] = {}
+        on_reset(self.clear)
+
+    def get(self, account: str) -> T:
+        with LOCK:
+            store = self._stores.get(account)
+            if store is None:
+                store = self._stores[account] = self._factory()
+            return store
+
+    def clear(self) -> None:
+        with LOCK:
+            self._stores.clear()
 
 
 # --- small helpers shared by handlers -------------------------------------------------

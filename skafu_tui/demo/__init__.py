@@ -1,0 +1,1 @@
+"""The embedded, AWS-compatible demo platform (moto plus our extensions)."""

@@ -1,0 +1,145 @@
+"""The embedded AWS: moto's server plus our extensions, in a process of its own.
+
+``run_server`` binds a loopback address, seeds the scenario, prints one line
+``endpoint=http://HOST:PORT`` when ready and serves until SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from types import FrameType
+from typing import Any
+
+SCENARIOS = ("skafu", "empty")
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def _prepare_moto() -> None:
+    # moto reads its settings when first imported: these must be in place before that.
+    os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+
+
+def build_app() -> WsgiApp:
+    """moto's dispatcher wrapped by our middleware, with every extension registered."""
+    _prepare_moto()
+    from moto.moto_api._internal.models import moto_api_backend
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from skafu_tui.demo.ext import install_all
+    from skafu_tui.demo.ext.middleware import SkafuMiddleware
+
+    install_all()
+    return SkafuMiddleware(DomainDispatcherApplication(create_backend_app), moto_api_backend.reset)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _quiet_handler() -> type:
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class QuietHandler(MotoRequestHandler):  # type: ignore[misc]
+        """moto's handler (keeps underscored S3 headers) without werkzeug's per-request log lines."""
+
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def log_error(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def log(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+    return QuietHandler
+
+
+def _endpoint(host: str, port: int) -> str:
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _start_scenario(scenario: str, endpoint: str, speed: float, seed_start: datetime | None) -> Any:
+    if scenario != "skafu":
+        return None
+    try:
+        seeder = importlib.import_module("skafu_tui.demo.seeder")
+    except ModuleNotFoundError as exc:
+        if exc.name != "skafu_tui.demo.seeder":
+            raise
+        print("note: skafu_tui.demo.seeder is not available; serving without the scenario", file=sys.stderr)
+        return None
+    return seeder.seed_and_drive(endpoint, speed=speed, start=seed_start)
+
+
+def _silence_stdout() -> None:
+    # Whoever started us reads the endpoint line and may never read stdout again; a later write
+    # (moto prints on unknown hosts) would fill the pipe and block a request thread forever.
+    sys.stdout.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+
+
+def run_server(
+    host: str,
+    port: int,
+    scenario: str,
+    speed: float,
+    allow_remote: bool,
+    seed_start: datetime | None = None,
+) -> int:
+    """Serve the embedded AWS until SIGINT/SIGTERM; returns the process exit code."""
+    if scenario not in SCENARIOS:
+        print(f"error: unknown scenario {scenario!r} (choose from {', '.join(SCENARIOS)})", file=sys.stderr)
+        return 2
+    if not allow_remote and not is_loopback(host):
+        print(f"error: refusing to bind non-loopback host {host!r} without --allow-remote", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():  # signal() works only there
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        from werkzeug.serving import make_server
+
+        app = build_app()
+        try:
+            server = make_server(host.strip("[]"), port, app, threaded=True, request_handler=_quiet_handler())
+        except OSError as exc:
+            print(f"error: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+            return 1
+        serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        serving.start()
+        endpoint = _endpoint(host, server.server_port)
+        driver = _start_scenario(scenario, endpoint, speed, seed_start)
+        print(f"endpoint={endpoint}", flush=True)
+        _silence_stdout()
+        stop.wait()  # a signal interrupts the wait on POSIX; the handler sets the event
+        stopper = getattr(driver, "stop", None)
+        if callable(stopper):
+            stopper()
+        server.shutdown()
+        server.server_close()
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

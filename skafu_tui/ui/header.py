@@ -1,0 +1,121 @@
+"""The header line and the sources bar: what, where, how healthy, how fresh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from widgets.status import format_age, status_level
+from widgets.text import plain
+
+if TYPE_CHECKING:
+    from skafu_tui.assess.freshness import SourceFreshness
+
+STATUS_STYLE = {"-ok": "bold green", "-warn": "bold yellow", "-fail": "bold red", "-unknown": "bold", "-stale": "dim"}
+
+
+def status_text(status: str, *, upper: bool = True) -> Text:
+    """A status as symbol and word (never colour alone), styled by severity."""
+    level = status_level(status)
+    word = status.upper() if upper else status
+    return Text(f"{level.symbol} {word}", style=STATUS_STYLE.get(level.css_class, ""))
+
+
+class StatusHeader(Static):
+    """Platform, account, regions, profile, overall status, maintenance window, pause, UTC clock."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def __init__(self, platform: str, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.platform = platform
+        self.account = ""
+        self.regions: tuple[str, ...] = ()
+        self.profile = ""
+        self.overall = "unknown"
+        self.window = ""
+        self.paused = False
+        self.note = "connecting…"
+        self.clock = ""
+        self._last: str | None = None
+
+    def set_state(self, **fields: object) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self._redraw()
+
+    def tick(self, now: datetime) -> None:
+        clock = now.strftime("%H:%M:%S UTC")
+        if clock != self.clock:
+            self.clock = clock
+            self._redraw()
+
+    def _redraw(self) -> None:
+        where = " ".join(x for x in (self.account, ",".join(self.regions), self.profile and f"({self.profile})") if x)
+        parts = Text()
+        parts.append(f"{self.platform} ", style="bold")
+        parts.append_text(plain(where or "—"))
+        parts.append("  ")
+        parts.append_text(status_text(self.overall))
+        if self.window:
+            parts.append("  ")
+            parts.append_text(plain(self.window))
+        if self.paused:
+            parts.append("  ⏸ PAUSED", style="bold reverse")
+        if self.note:
+            parts.append("  ")
+            parts.append_text(plain(self.note, style="italic"))
+        parts.append("  ")
+        parts.append(self.clock, style="bold")
+        key = parts.plain
+        if key != self._last:  # only repaint when the visible text changed
+            self._last = key
+            self.update(parts)
+
+
+def coarse_age(seconds: float | None) -> str:
+    """An age that changes at most once a minute (a 1 Hz tick must not repaint every second)."""
+    if seconds is not None and seconds < 60:
+        return "<1m"
+    return format_age(seconds)
+
+
+def _source_word(src: SourceFreshness) -> str:
+    return src.status.value if src.has_data or src.status.value != "pending" else "pending"
+
+
+class SourcesBar(Static):
+    """Every source's state and data age: a summary line that names what is not fresh and why."""
+
+    DEFAULT_CSS = """
+    SourcesBar { height: auto; max-height: 3; background: $boost; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("sources: connecting…", id=id)
+        self._last: str | None = None
+
+    def show(self, sources: tuple[SourceFreshness, ...]) -> None:
+        fresh = [s for s in sources if s.ok]
+        bad = [s for s in sources if not s.ok]
+        line = Text()
+        line.append(f"sources {len(fresh)}/{len(sources)} fresh", style="bold")
+        if bad:
+            line.append(" (s: details)", style="dim")
+        for src in bad:
+            line.append("  │ ")
+            level = status_level(_source_word(src))
+            line.append(f"{level.symbol} {src.name}: ", style=STATUS_STYLE.get(level.css_class, ""))
+            cause = src.cause or _source_word(src)
+            if src.has_data and src.age_s is not None:
+                cause += f", data {coarse_age(src.age_s)} old"
+            line.append_text(plain(cause, style="dim" if src.has_data else ""))
+        key = line.plain
+        if key != self._last:
+            self._last = key
+            self.update(line)

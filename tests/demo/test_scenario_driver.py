@@ -1,0 +1,138 @@
+"""The scenario keeps moving: the driver publishes each scenario minute and advances the story.
+
+Expected values come from the scenario (``minute_points``, ``alarm_states``, ``live_trail_events``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_scenario_seeded import aws
+
+from skafu_tui.demo import scenario as S
+from skafu_tui.demo.driver import Driver
+from skafu_tui.demo.scenario_model import MINUTE, Scenario, build_scenario
+from skafu_tui.demo.seeder import Clients, reset, seed_alarms
+
+pytestmark = pytest.mark.xdist_group("skafu-demo")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def alarms_only(demo_endpoint: str) -> Scenario:
+    """A reset server holding only the scenario's alarms (the driver moves them)."""
+    reset(demo_endpoint)
+    sc = build_scenario(7, datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1))
+    seed_alarms(Clients(demo_endpoint), sc)
+    return sc
+
+
+async def _count_series(endpoint: str, service: str, t0: datetime, t1: datetime) -> dict[datetime, float]:
+    async with aws(endpoint, "cloudwatch") as cw:
+        resp = await cw.get_metric_data(
+            MetricDataQueries=[{"Id": "c", "MetricStat": {"Metric": {
+                "Namespace": "AWS/ApiGateway", "MetricName": "Count",
+                "Dimensions": [{"Name": "ApiName", "Value": service}]}, "Period": 60, "Stat": "Sum"}}],
+            StartTime=t0, EndTime=t1,
+        )  # fmt: skip
+    result = resp["MetricDataResults"][0]
+    return dict(zip(result["Timestamps"], result["Values"], strict=True))
+
+
+def _expected_count(sc: Scenario, service: str, i: int) -> float:
+    (point,) = [p for p in S.minute_points(sc, i) if p.metric == "Count" and p.dims == (("ApiName", service),)]
+    return point.total()
+
+
+async def _wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(0.1)
+
+
+async def test_advancing_publishes_each_minute_and_moves_the_story(alarms_only: Scenario, demo_endpoint: str) -> None:
+    sc = alarms_only
+    f = S.facts(sc)
+    now = [0.0]
+    driver = Driver(demo_endpoint, sc, speed=1.0, clock=lambda: now[0])
+    settled = f.rollback_time + 10 * MINUTE
+    while driver.now() < settled:  # the clock a thread would read, moved by hand
+        now[0] += 60.0
+        driver.advance_to(driver.now())
+    assert driver.failures == 0, driver.last_error
+    got = await _count_series(demo_endpoint, f.p1_service, sc.minute0, settled)
+    assert got == {
+        sc.minute_time(i): _expected_count(sc, f.p1_service, i) for i in range(driver.published_through + 1)
+    }
+    async with aws(demo_endpoint, "cloudwatch") as cw:
+        alarms = (await cw.describe_alarms(AlarmNames=[f"{f.p1_service}-5xx", f"{f.p1_service}-latency-p95"]))
+    expected = S.alarm_states(sc, driver.now())
+    assert {a["AlarmName"]: a["StateValue"] for a in alarms["MetricAlarms"]} == {
+        a["AlarmName"]: expected[a["AlarmName"]] for a in alarms["MetricAlarms"]
+    }
+    assert {a["StateValue"] for a in alarms["MetricAlarms"]} == {S.OK}
+    async with aws(demo_endpoint, "cloudtrail") as ct:
+        events = (await ct.lookup_events(StartTime=sc.start, EndTime=settled))["Events"]
+    assert [(e["EventName"], e["Username"], e["EventTime"]) for e in events] == [
+        (e.name, e.user, e.time) for e in S.live_trail_events(sc, sc.start, settled)
+    ]
+
+
+async def test_the_driver_thread_runs_and_stops_promptly(alarms_only: Scenario, demo_endpoint: str) -> None:
+    sc = alarms_only
+    service = S.facts(sc).p1_service
+    driver = Driver(demo_endpoint, sc, speed=600.0)  # a scenario minute every 0.1 s
+    driver.start()
+    try:
+        got = await _wait_for(lambda: _count_series(demo_endpoint, service, sc.minute0, sc.minute0 + 5 * MINUTE))
+        assert got.get(sc.minute0) == _expected_count(sc, service, 0)
+    finally:
+        t0 = time.monotonic()
+        driver.stop()
+        stopped_in = time.monotonic() - t0
+    assert not driver.running, f"driver still running {stopped_in:.2f} s after stop()"
+    assert driver.failures == 0, driver.last_error
+
+
+async def test_the_demo_server_seeds_and_drives_the_skafu_scenario(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    cmd = [sys.executable, "-m", "skafu_tui", "demo-server", "--port", "0", "--scenario", "skafu", "--speed", "600"]
+    with (tmp_path / "stderr.txt").open("w") as stderr:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    try:
+        line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 60)  # type: ignore[union-attr]
+        assert line.startswith("endpoint="), (tmp_path / "stderr.txt").read_text()
+        endpoint = line.strip().removeprefix("endpoint=")
+        now = datetime.now(UTC)
+        seeded = await _count_series(endpoint, S.P1_SERVICE, now - timedelta(hours=4), now)
+
+        async def driven() -> bool:
+            later = await _count_series(endpoint, S.P1_SERVICE, now, now + timedelta(hours=2))
+            return len(later) >= 3
+
+        assert len(seeded) == 180
+        assert await _wait_for(driven)
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "the scenario runs in a child process of the server"
+    finally:
+        proc.terminate()
+        try:
+            code = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+    assert code == 0, (tmp_path / "stderr.txt").read_text()
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

@@ -1,0 +1,148 @@
+"""Failures between client and endpoint become source states with words, never exceptions.
+
+A fault-injecting proxy sits between the poller's clients and the demo endpoint and answers AWS
+errors in each service's own protocol, drops connections or delays answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from fault_proxy import CLIENT_HOOKS, Fault, FaultProxy, error
+from sources_support import SeededDemo, settings_for
+
+from skafu_tui.config import Config
+from skafu_tui.poller import Poller
+from skafu_tui.snapshot import Snapshot, SourceStatus
+
+S = SourceStatus
+
+
+@pytest_asyncio.fixture
+async def proxy(demo: SeededDemo) -> AsyncIterator[FaultProxy]:
+    p = FaultProxy(demo.endpoint)
+    await p.start()
+    yield p
+    await p.stop()
+
+
+def poller_via(proxy: FaultProxy, cfg: Config, groups: list[str], **kwargs: object) -> Poller:
+    settings = settings_for(proxy.endpoint, read_timeout_s=0.4, connect_timeout_s=0.4)
+    return Poller(cfg, settings, groups=groups, client_hooks=CLIENT_HOOKS, **kwargs)  # type: ignore[arg-type]
+
+
+CASES = [
+    # (group, service, operation, fault, status, words, IAM action)
+    ("guardduty", "guardduty", "ListFindings", error(403, "AccessDeniedException"), S.DENIED,
+     "access denied (guardduty:ListFindings)", "guardduty:ListFindings"),
+    ("elbv2", "elbv2", "DescribeTargetGroups", error(403, "AccessDenied"), S.DENIED,
+     "access denied (elasticloadbalancing:DescribeTargetGroups)", "elasticloadbalancing:DescribeTargetGroups"),
+    ("budgets", "budgets", "DescribeBudgets", error(400, "AccessDeniedException"), S.DENIED,
+     "access denied (budgets:ViewBudget)", "budgets:ViewBudget"),
+    ("s3", "s3", "ListBuckets", error(403, "AccessDenied"), S.DENIED,
+     "access denied (s3:ListAllMyBuckets)", "s3:ListAllMyBuckets"),
+    ("metrics", "cloudwatch", "GetMetricData", error(400, "ThrottlingException"), S.THROTTLED,
+     "throttled by AWS (cloudwatch:GetMetricData)", ""),
+    ("cloudtrail", "cloudtrail", "LookupEvents", error(400, "ThrottlingException"), S.THROTTLED,
+     "throttled by AWS (cloudtrail:LookupEvents)", ""),
+    ("cost", "ce", "GetCostAndUsage", error(400, "LimitExceededException"), S.THROTTLED,
+     "throttled by AWS (ce:GetCostAndUsage)", ""),
+    ("health", "health", "DescribeEvents", error(400, "SubscriptionRequiredException"), S.NOT_SUBSCRIBED,
+     "AWS Health needs a Business", ""),
+    ("guardduty", "guardduty", "ListDetectors", Fault("reply", body={"detectorIds": []}), S.NOT_ENABLED,
+     "GuardDuty is not enabled in us-east-1 (no detector)", ""),
+    ("config", "config", "DescribeComplianceByConfigRule", error(400, "NoSuchConfigurationRecorderException"),
+     S.NOT_ENABLED, "AWS Config is not enabled (no configuration recorder)", ""),
+    ("rds", "rds", "DescribeDBInstances", error(403, "ExpiredToken"), S.CREDENTIALS_EXPIRED,
+     "AWS credentials expired (ExpiredToken)", ""),
+    ("alarms", "cloudwatch", "DescribeAlarms", error(400, "ExpiredTokenException"), S.CREDENTIALS_EXPIRED,
+     "AWS credentials expired (ExpiredTokenException)", ""),
+    ("acm", "acm", "ListCertificates", Fault("drop"), S.UNREACHABLE, "cannot reach http://127.0.0.1", ""),
+    ("lambda", "lambda", "ListFunctions", Fault("delay", delay_s=1.0), S.UNREACHABLE, "timed out", ""),
+    ("logs", "logs", "DescribeLogGroups", error(500, "InternalFailure"), S.ERROR,
+     "CloudWatch Logs failed (logs:DescribeLogGroups): HTTP 500 InternalFailure", ""),
+]
+
+
+# Each round's faults sit on distinct APIs, so one poll of all their groups checks them together.
+ROUNDS = [[c for c in CASES if c[2] != "ListDetectors"], [c for c in CASES if c[2] == "ListDetectors"]]
+
+
+@pytest.mark.parametrize("cases", ROUNDS, ids=["round1", "round2"])
+async def test_faults_become_states_with_words(proxy: FaultProxy, cfg: Config, cases: list[tuple]) -> None:  # type: ignore[type-arg]
+    for _, service, operation, fault, *_ in cases:
+        proxy.faults[(service, operation)] = fault
+    groups = [c[0] for c in cases]
+    async with poller_via(proxy, cfg, groups) as poller:
+        snap = await poller.poll_once()  # never raises
+    sources = {loop.group.name: loop.group.source for loop in poller._loops}  # noqa: SLF001
+    for group, service, operation, _, status, words, action in cases:
+        state = snap.source(sources[group])
+        assert proxy.seen[(service, operation)] >= 1, operation
+        assert (state.status, state.action) == (status, action), state
+        assert words in state.message, state
+        assert state.fetched_at is None and state.attempted_at is not None
+
+
+async def test_bucket_denied_is_a_record_not_a_failure(proxy: FaultProxy, cfg: Config, demo: SeededDemo) -> None:
+    proxy.faults[("s3", "GetBucketEncryption")] = error(403, "AccessDenied")
+    async with poller_via(proxy, cfg, ["s3"]) as poller:
+        snap = await poller.poll_once()
+    assert snap.source("s3").status is S.OK
+    assert snap.buckets and all(not b.accessible for b in snap.buckets)
+    assert {b.error for b in snap.buckets} == {"access denied (s3:GetEncryptionConfiguration)"}
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_poller_keeps_last_good_data_then_recovers(proxy: FaultProxy, cfg: Config) -> None:
+    published: list[Snapshot] = []
+    poller = poller_via(proxy, cfg, ["guardduty"], on_snapshot=published.append)
+    runner = asyncio.create_task(poller.run())
+    try:
+        await wait_for(lambda: poller.snapshot.source("guardduty").status is S.OK)
+        good = poller.snapshot
+        assert good.findings
+        fetched = good.source("guardduty").fetched_at
+
+        proxy.faults[("guardduty", "GetFindings")] = error(403, "AccessDeniedException")
+        poller.refresh_now()
+        await wait_for(lambda: poller.snapshot.source("guardduty").status is S.DENIED)
+        bad = poller.snapshot
+        state = bad.source("guardduty")
+        assert bad.findings == good.findings  # the last good data, kept
+        assert state.fetched_at == fetched  # ... with its age
+        assert state.message == "access denied (guardduty:GetFindings)"
+        assert state.age_s(datetime.now(UTC)) is not None and state.attempted_at > fetched  # type: ignore[operator]
+
+        del proxy.faults[("guardduty", "GetFindings")]
+        poller.refresh_now()
+        await wait_for(lambda: poller.snapshot.source("guardduty").status is S.OK)
+        recovered = poller.snapshot.source("guardduty")
+        assert recovered.fetched_at > fetched and recovered.message == ""  # type: ignore[operator]
+        assert poller.snapshot.findings == good.findings
+        # Every poll published a new immutable Snapshot; none was mutated afterwards.
+        assert len(published) >= 4 and len({id(s) for s in published}) == len(published)
+    finally:
+        await poller.aclose()
+        await runner
+    assert runner.exception() is None
+
+
+async def test_unreachable_endpoint(cfg: Config) -> None:
+    # Nothing listens on port 9 of loopback (discard): the connection is refused.
+    poller = Poller(cfg, settings_for("http://127.0.0.1:9", connect_timeout_s=0.3), groups=["rds", "budgets"])
+    async with poller:
+        snap = await poller.poll_once()
+    assert snap.source("rds").status is S.UNREACHABLE
+    assert snap.source("rds").message.startswith("cannot reach http://127.0.0.1:9")
+    assert snap.source("budgets").status is S.UNREACHABLE
+    assert snap.account == ""
