@@ -64,7 +64,8 @@ class Poller:
     ``hot_services`` is a callable returning the services whose last assessment was not healthy
     (their KPIs are re-queried every ``cadence.metrics_hot``); :meth:`set_hot_services` sets them
     instead. ``cadence_scale`` multiplies every delay (the demo polls at 0.1). ``groups`` limits
-    polling to the named groups (``group_names()``); ``catalog`` replaces the groups (tests).
+    polling to the named groups (``group_names()``); ``catalog`` replaces the groups (tests);
+    ``resolve_account=False`` skips sts:GetCallerIdentity (the Snapshot's ``account`` stays empty).
     """
 
     def __init__(
@@ -82,6 +83,7 @@ class Poller:
         catalog: Sequence[Group] | None = None,
         client_hooks: Sequence[tuple[str, Callable[..., Any]]] = (),
         rng: random.Random | None = None,
+        resolve_account: bool = True,
     ) -> None:
         from skafu_tui.aws.catalog import GROUPS, cadence_s
 
@@ -112,6 +114,7 @@ class Poller:
         self._tasks: list[asyncio.Task[None]] = []
         self._identity_task: asyncio.Task[None] | None = None
         self._identity_at = float("-inf")
+        self._resolve_account = resolve_account
         self._snapshot = Snapshot(
             taken_at=clock(),
             regions=tuple(settings.regions),
@@ -326,7 +329,7 @@ class Poller:
         sources[loop.group.source.value] = self._combined(loop.group.source)
         changes["sources"] = sources
         self._publish(snap.with_changes(taken_at=done, **changes, **self._meter_fields()))
-        if not snap.account:
+        if not snap.account and self._resolve_account:
             self._start_identity()
         return result
 
@@ -383,7 +386,7 @@ class Poller:
 
     async def _ensure_identity(self) -> None:
         pool = self._pool
-        if pool is None or self._snapshot.account:
+        if pool is None or self._snapshot.account or not self._resolve_account:
             return
         try:
             identity = await pool.identity()

@@ -65,9 +65,7 @@ def demo_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         env.pop(key, None)
     with log.open("w") as stderr:
-        proc = subprocess.Popen(
-            _server_command(), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
-        )
+        proc = subprocess.Popen(_server_command(), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
         line = _first_line(proc.stdout, SERVER_START_TIMEOUT_S)
         assert line.startswith("endpoint="), f"demo server did not start: {line!r} {log.read_text()[-2000:]}"

@@ -6,6 +6,7 @@ Every expectation comes from the scenario's own facts or from config.yaml's thre
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,7 +143,7 @@ def test_compliance_facts(sc: Scenario, cfg: Config) -> None:
     assert (rds_rule, f.noncompliant_db) in failing
     short = [g for g in LOG_GROUPS if g.retention_days < cfg.security.log_retention_min_days]
     assert [g.name for g in short] == [f.short_retention_log_group]
-    assert LOG_RETENTION_POLICY_DAYS == cfg.security.log_retention_min_days
+    assert cfg.security.log_retention_min_days == LOG_RETENTION_POLICY_DAYS
 
 
 def test_backups_every_4_hours_and_last_nights_failed(sc: Scenario) -> None:
@@ -196,7 +197,7 @@ def test_alarm_transitions_follow_the_data_without_flapping(sc: Scenario) -> Non
     for alarm, states in per_alarm.items():
         # One ALARM spell per incident on that alarm: never more than 2 flips an incident.
         assert states.count(S.ALARM) <= math.ceil(len(states) / 2), alarm
-        assert all(a != b for a, b in zip(states, states[1:], strict=False)), alarm
+        assert all(a != b for a, b in itertools.pairwise(states)), alarm
 
 
 def test_live_backups_keep_coming(sc: Scenario) -> None:

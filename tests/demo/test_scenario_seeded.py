@@ -6,32 +6,18 @@ scenario's truth (``skafu_tui.demo.scenario``), never with a literal.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
+import pytest
+from scenario_support import aws
 
 from skafu_tui.demo import scenario as S
 from skafu_tui.demo.scenario_model import MINUTE
 
+pytestmark = pytest.mark.xdist_group("skafu-demo")
+
 WINDOW = 15 * MINUTE
-
-
-@contextlib.asynccontextmanager
-async def aws(endpoint: str, service: str) -> AsyncIterator[Any]:
-    config = AioConfig(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
-    async with get_session().create_client(
-        service,
-        region_name=S.REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=config,
-    ) as client:
-        yield client
 
 
 def _query(qid: str, ns: str, metric: str, dims: dict[str, str], stat: str) -> dict[str, Any]:
@@ -97,10 +83,12 @@ async def test_the_high_severity_finding(skafu_scenario: Any) -> None:
     f = skafu_scenario.facts
     async with aws(endpoint, "guardduty") as gd:
         (detector,) = (await gd.list_detectors())["DetectorIds"]
-        ids = (await gd.list_findings(
-            DetectorId=detector,
-            FindingCriteria={"Criterion": {"severity": {"Gte": 7}, "service.archived": {"Eq": ["false"]}}},
-        ))["FindingIds"]
+        ids = (
+            await gd.list_findings(
+                DetectorId=detector,
+                FindingCriteria={"Criterion": {"severity": {"Gte": 7}, "service.archived": {"Eq": ["false"]}}},
+            )
+        )["FindingIds"]
         findings = (await gd.get_findings(DetectorId=detector, FindingIds=ids))["Findings"]
     assert [(x["Id"], x["Type"], x["Severity"]) for x in findings] == [
         (f.finding_id, f.finding_type, f.finding_severity)
@@ -128,7 +116,7 @@ async def test_encryption_compliance_and_resources(skafu_scenario: Any) -> None:
     endpoint, sc = skafu_scenario
     f = skafu_scenario.facts
     async with aws(endpoint, "config") as config:
-        rules = (await config.describe_compliance_by_config_rule(ComplianceTypes=["NON_COMPLIANT"]))
+        rules = await config.describe_compliance_by_config_rule(ComplianceTypes=["NON_COMPLIANT"])
         failing = {}
         for row in rules["ComplianceByConfigRules"]:
             details = await config.get_compliance_details_by_config_rule(

@@ -62,8 +62,8 @@ def own_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededDemo]:
         assert line.startswith("endpoint="), f"demo server did not start: {line!r} {log.read_text()[-2000:]}"
         endpoint = line.strip().removeprefix("endpoint=")
         scenario = build_scenario(7, datetime.now(UTC))
-        seed(endpoint, scenario)
-        yield SeededDemo(endpoint, scenario, facts(scenario))
+        seeded = seed(endpoint, scenario)
+        yield SeededDemo(endpoint, scenario, facts(scenario), seeded)
     finally:
         proc.terminate()
         try:

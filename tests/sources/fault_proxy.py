@@ -71,9 +71,7 @@ def protocol_of(service: str) -> str:
         import botocore.session
 
         model = botocore.session.get_session().get_service_model(service)
-        _PROTOCOLS[service] = (
-            model.resolved_protocol if hasattr(model, "resolved_protocol") else model.protocol
-        )
+        _PROTOCOLS[service] = model.resolved_protocol if hasattr(model, "resolved_protocol") else model.protocol
     return _PROTOCOLS[service]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,8 @@ class SeededDemo:
     """The ``skafu_tui.demo.scenario_model.Scenario`` that was seeded."""
     facts: Any
     """``skafu_tui.demo.scenario.facts(scenario)``."""
+    seeded: Any = None
+    """``skafu_tui.demo.seeder.Seeded``: identifiers the endpoint chose (target instance ids…)."""
 
     @property
     def now(self) -> datetime:
@@ -38,3 +42,10 @@ def settings_for(endpoint: str, **overrides: Any) -> AwsSettings:
     }
     base.update(overrides)
     return AwsSettings(**base)
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` holds (state set by the poller's own tasks), or fail after ``timeout``."""
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - the condition is a snapshot field, not an event
+            await asyncio.sleep(0.01)

@@ -7,13 +7,13 @@ errors in each service's own protocol, drops connections or delays answers.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
 from fault_proxy import CLIENT_HOOKS, Fault, FaultProxy, error
-from sources_support import SeededDemo, settings_for
+from sources_support import SeededDemo, settings_for, wait_for
 
 from skafu_tui.config import Config
 from skafu_tui.poller import Poller
@@ -37,34 +37,125 @@ def poller_via(proxy: FaultProxy, cfg: Config, groups: list[str], **kwargs: obje
 
 CASES = [
     # (group, service, operation, fault, status, words, IAM action)
-    ("guardduty", "guardduty", "ListFindings", error(403, "AccessDeniedException"), S.DENIED,
-     "access denied (guardduty:ListFindings)", "guardduty:ListFindings"),
-    ("elbv2", "elbv2", "DescribeTargetGroups", error(403, "AccessDenied"), S.DENIED,
-     "access denied (elasticloadbalancing:DescribeTargetGroups)", "elasticloadbalancing:DescribeTargetGroups"),
-    ("budgets", "budgets", "DescribeBudgets", error(400, "AccessDeniedException"), S.DENIED,
-     "access denied (budgets:ViewBudget)", "budgets:ViewBudget"),
-    ("s3", "s3", "ListBuckets", error(403, "AccessDenied"), S.DENIED,
-     "access denied (s3:ListAllMyBuckets)", "s3:ListAllMyBuckets"),
-    ("metrics", "cloudwatch", "GetMetricData", error(400, "ThrottlingException"), S.THROTTLED,
-     "throttled by AWS (cloudwatch:GetMetricData)", ""),
-    ("cloudtrail", "cloudtrail", "LookupEvents", error(400, "ThrottlingException"), S.THROTTLED,
-     "throttled by AWS (cloudtrail:LookupEvents)", ""),
-    ("cost", "ce", "GetCostAndUsage", error(400, "LimitExceededException"), S.THROTTLED,
-     "throttled by AWS (ce:GetCostAndUsage)", ""),
-    ("health", "health", "DescribeEvents", error(400, "SubscriptionRequiredException"), S.NOT_SUBSCRIBED,
-     "AWS Health needs a Business", ""),
-    ("guardduty", "guardduty", "ListDetectors", Fault("reply", body={"detectorIds": []}), S.NOT_ENABLED,
-     "GuardDuty is not enabled in us-east-1 (no detector)", ""),
-    ("config", "config", "DescribeComplianceByConfigRule", error(400, "NoSuchConfigurationRecorderException"),
-     S.NOT_ENABLED, "AWS Config is not enabled (no configuration recorder)", ""),
-    ("rds", "rds", "DescribeDBInstances", error(403, "ExpiredToken"), S.CREDENTIALS_EXPIRED,
-     "AWS credentials expired (ExpiredToken)", ""),
-    ("alarms", "cloudwatch", "DescribeAlarms", error(400, "ExpiredTokenException"), S.CREDENTIALS_EXPIRED,
-     "AWS credentials expired (ExpiredTokenException)", ""),
+    (
+        "guardduty",
+        "guardduty",
+        "ListFindings",
+        error(403, "AccessDeniedException"),
+        S.DENIED,
+        "access denied (guardduty:ListFindings)",
+        "guardduty:ListFindings",
+    ),
+    (
+        "elbv2",
+        "elbv2",
+        "DescribeTargetGroups",
+        error(403, "AccessDenied"),
+        S.DENIED,
+        "access denied (elasticloadbalancing:DescribeTargetGroups)",
+        "elasticloadbalancing:DescribeTargetGroups",
+    ),
+    (
+        "budgets",
+        "budgets",
+        "DescribeBudgets",
+        error(400, "AccessDeniedException"),
+        S.DENIED,
+        "access denied (budgets:ViewBudget)",
+        "budgets:ViewBudget",
+    ),
+    (
+        "s3",
+        "s3",
+        "ListBuckets",
+        error(403, "AccessDenied"),
+        S.DENIED,
+        "access denied (s3:ListAllMyBuckets)",
+        "s3:ListAllMyBuckets",
+    ),
+    (
+        "metrics",
+        "cloudwatch",
+        "GetMetricData",
+        error(400, "ThrottlingException"),
+        S.THROTTLED,
+        "throttled by AWS (cloudwatch:GetMetricData)",
+        "",
+    ),
+    (
+        "cloudtrail",
+        "cloudtrail",
+        "LookupEvents",
+        error(400, "ThrottlingException"),
+        S.THROTTLED,
+        "throttled by AWS (cloudtrail:LookupEvents)",
+        "",
+    ),
+    (
+        "cost",
+        "ce",
+        "GetCostAndUsage",
+        error(400, "LimitExceededException"),
+        S.THROTTLED,
+        "throttled by AWS (ce:GetCostAndUsage)",
+        "",
+    ),
+    (
+        "health",
+        "health",
+        "DescribeEvents",
+        error(400, "SubscriptionRequiredException"),
+        S.NOT_SUBSCRIBED,
+        "AWS Health needs a Business",
+        "",
+    ),
+    (
+        "guardduty",
+        "guardduty",
+        "ListDetectors",
+        Fault("reply", body={"detectorIds": []}),
+        S.NOT_ENABLED,
+        "GuardDuty is not enabled in us-east-1 (no detector)",
+        "",
+    ),
+    (
+        "config",
+        "config",
+        "DescribeComplianceByConfigRule",
+        error(400, "NoSuchConfigurationRecorderException"),
+        S.NOT_ENABLED,
+        "AWS Config is not enabled (no configuration recorder)",
+        "",
+    ),
+    (
+        "rds",
+        "rds",
+        "DescribeDBInstances",
+        error(403, "ExpiredToken"),
+        S.CREDENTIALS_EXPIRED,
+        "AWS credentials expired (ExpiredToken)",
+        "",
+    ),
+    (
+        "alarms",
+        "cloudwatch",
+        "DescribeAlarms",
+        error(400, "ExpiredTokenException"),
+        S.CREDENTIALS_EXPIRED,
+        "AWS credentials expired (ExpiredTokenException)",
+        "",
+    ),
     ("acm", "acm", "ListCertificates", Fault("drop"), S.UNREACHABLE, "cannot reach http://127.0.0.1", ""),
     ("lambda", "lambda", "ListFunctions", Fault("delay", delay_s=1.0), S.UNREACHABLE, "timed out", ""),
-    ("logs", "logs", "DescribeLogGroups", error(500, "InternalFailure"), S.ERROR,
-     "CloudWatch Logs failed (logs:DescribeLogGroups): HTTP 500 InternalFailure", ""),
+    (
+        "logs",
+        "logs",
+        "DescribeLogGroups",
+        error(500, "InternalFailure"),
+        S.ERROR,
+        "CloudWatch Logs failed (logs:DescribeLogGroups): HTTP 500 InternalFailure",
+        "",
+    ),
 ]
 
 
@@ -79,7 +170,7 @@ async def test_faults_become_states_with_words(proxy: FaultProxy, cfg: Config, c
     groups = [c[0] for c in cases]
     async with poller_via(proxy, cfg, groups) as poller:
         snap = await poller.poll_once()  # never raises
-    sources = {loop.group.name: loop.group.source for loop in poller._loops}  # noqa: SLF001
+    sources = {loop.group.name: loop.group.source for loop in poller._loops}
     for group, service, operation, _, status, words, action in cases:
         state = snap.source(sources[group])
         assert proxy.seen[(service, operation)] >= 1, operation
@@ -95,12 +186,6 @@ async def test_bucket_denied_is_a_record_not_a_failure(proxy: FaultProxy, cfg: C
     assert snap.source("s3").status is S.OK
     assert snap.buckets and all(not b.accessible for b in snap.buckets)
     assert {b.error for b in snap.buckets} == {"access denied (s3:GetEncryptionConfiguration)"}
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 async def test_poller_keeps_last_good_data_then_recovers(proxy: FaultProxy, cfg: Config) -> None:

@@ -144,8 +144,11 @@ async def test_a_mutating_call_is_refused_before_it_is_sent(
         with pytest.raises(MutationRefused) as refused:
             await getattr(client, method)(**params)
         # A read through the same client still works and does reach the endpoint.
-        read = next(m for m in ("list_detectors", "list_buckets", "describe_alarms", "describe_db_instances",
-                                "describe_trails") if hasattr(client, m))
+        read = next(
+            m
+            for m in ("list_detectors", "list_buckets", "describe_alarms", "describe_db_instances", "describe_trails")
+            if hasattr(client, m)
+        )
         await getattr(client, read)()
     assert refused.value.operation == snake_to_operation(service)[method]
     assert [op for (svc, op) in proxy.seen if svc == service] == [snake_to_operation(service)[read]]

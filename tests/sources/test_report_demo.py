@@ -102,8 +102,9 @@ def test_p2_service_degraded_and_the_rest_healthy(
 def test_overall_status_by_the_seed_rule(report: dict[str, Any], demo: SeededDemo, cfg: Config) -> None:
     share = len(demo.facts.healthy_services) / len(cfg.services) * 100
     rule = cfg.overall_status
-    expected = ("healthy" if share >= rule.healthy_at_pct
-                else "degraded" if share >= rule.degraded_at_pct else "unhealthy")
+    expected = (
+        "healthy" if share >= rule.healthy_at_pct else "degraded" if share >= rule.degraded_at_pct else "unhealthy"
+    )
     sh = report["systemHealth"]
     assert sh["serviceAvailability"] == pytest.approx(share)
     assert sh["overallStatus"] == expected
@@ -123,9 +124,7 @@ def test_platform_error_rate_is_total_errors_over_total_requests(
     assert report["systemHealth"]["errorRate"] == pytest.approx(errors / requests * 100, abs=0.0005)
 
 
-def test_security_metrics(
-    report: dict[str, Any], assessment: Assessment, demo: SeededDemo, cfg: Config
-) -> None:
+def test_security_metrics(report: dict[str, Any], assessment: Assessment, demo: SeededDemo, cfg: Config) -> None:
     from skafu_tui.demo.scenario import finding_specs
 
     specs = finding_specs(demo.scenario)
@@ -155,8 +154,9 @@ def test_compliance_score_from_the_seeded_evaluations(report: dict[str, Any], de
 def test_certificate_check(report: dict[str, Any], demo: SeededDemo, cfg: Config) -> None:
     days = demo.facts.cert_expires_in_days
     sec = cfg.security
-    expected = ("fail" if days <= sec.certificate_critical_days
-                else "warn" if days <= sec.certificate_warn_days else "ok")
+    expected = (
+        "fail" if days <= sec.certificate_critical_days else "warn" if days <= sec.certificate_warn_days else "ok"
+    )
     check = _check(report, "security.certificates")
     assert check["status"] == expected
     assert demo.facts.cert_domain in check["evidence"] and f"{days} days" in check["evidence"]
@@ -180,7 +180,8 @@ def test_database_connections(report: dict[str, Any], assessment: Assessment, de
     assert f"{demo.facts.db_connections_now}/{demo.facts.db_max_connections} connections" in check["evidence"]
     cap = assessment.capacity.database
     assert cap is not None and cap.pct == pytest.approx(
-        demo.facts.db_connections_now / demo.facts.db_max_connections * 100)
+        demo.facts.db_connections_now / demo.facts.db_max_connections * 100
+    )
 
 
 def test_other_checks_name_the_seeded_problems(report: dict[str, Any], demo: SeededDemo) -> None:
@@ -206,13 +207,10 @@ def test_business_metrics_over_24h(report: dict[str, Any], demo: SeededDemo, cfg
     from skafu_tui.demo.scenario import business_total
 
     for key, ref in cfg.business_metrics.items():
-        assert report["businessMetrics"][key] == pytest.approx(
-            business_total(demo.scenario, ref.metric), abs=0.01), key
+        assert report["businessMetrics"][key] == pytest.approx(business_total(demo.scenario, ref.metric), abs=0.01), key
 
 
-def test_infrastructure_metrics_are_window_means(
-    report: dict[str, Any], demo: SeededDemo, cfg: Config
-) -> None:
+def test_infrastructure_metrics_are_window_means(report: dict[str, Any], demo: SeededDemo, cfg: Config) -> None:
     from skafu_tui.demo.scenario import metric_series
 
     for key, ref in cfg.infrastructure_metrics.items():

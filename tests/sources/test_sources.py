@@ -33,9 +33,7 @@ def window(snap: Snapshot, key: str, demo: SeededDemo, minutes: int = 15) -> lis
 
 
 def test_every_source_is_ok(snap: Snapshot) -> None:
-    assert {name: snap.source(name).status for name in SourceName} == {
-        name: SourceStatus.OK for name in SourceName
-    }
+    assert {name: snap.source(name).status for name in SourceName} == {name: SourceStatus.OK for name in SourceName}
     assert all(snap.source(name).fetched_at is not None for name in SourceName)
 
 
@@ -64,9 +62,7 @@ def test_metrics_error_rate_and_throughput_match_the_scenario(snap: Snapshot, de
         errors = sum(window(snap, f"svc/{service}/errors", demo))
         requests = window(snap, f"svc/{service}/requests", demo)
         assert 100 * errors / sum(requests) == pytest.approx(error_rate_pct(demo.scenario, service), rel=1e-9)
-        assert sum(requests) / (60 * len(requests)) == pytest.approx(
-            requests_per_second(demo.scenario, service)
-        )
+        assert sum(requests) / (60 * len(requests)) == pytest.approx(requests_per_second(demo.scenario, service))
 
 
 def test_metrics_latency_p95_per_minute(snap: Snapshot, demo: SeededDemo, cfg: Config) -> None:
@@ -120,11 +116,7 @@ def test_business_metrics_last_24h(snap: Snapshot, demo: SeededDemo) -> None:
 
     series = snap.metrics["biz/projectsCreated"]
     assert series.period_s == 3600
-    recent = [
-        v
-        for t, v in zip(series.timestamps, series.values, strict=True)
-        if t >= demo.now - timedelta(hours=24)
-    ]
+    recent = [v for t, v in zip(series.timestamps, series.values, strict=True) if t >= demo.now - timedelta(hours=24)]
     assert sum(recent) == pytest.approx(business_total(demo.scenario, "ProjectsCreated"), rel=1e-6)
 
 
@@ -152,9 +144,7 @@ def test_guardduty_findings(snap: Snapshot, demo: SeededDemo) -> None:
     assert finding.created_at == demo.facts.finding_first_seen
     assert demo.facts.finding_id in finding.raw
     assert not any(f.archived for f in snap.findings)
-    assert [f.updated_at for f in snap.findings] == sorted(
-        (f.updated_at for f in snap.findings), reverse=True
-    )
+    assert [f.updated_at for f in snap.findings] == sorted((f.updated_at for f in snap.findings), reverse=True)
 
 
 def test_config_compliance(snap: Snapshot, demo: SeededDemo) -> None:
@@ -204,10 +194,10 @@ def test_cloudtrail_changes_and_logins(snap: Snapshot, demo: SeededDemo) -> None
 def test_inventory(snap: Snapshot, demo: SeededDemo, cfg: Config) -> None:
     cert = next(c for c in snap.certificates if c.domain == demo.facts.cert_domain)
     assert cert.not_after == demo.facts.cert_not_after
-    group, index = demo.facts.unhealthy_target
+    group, _ = demo.facts.unhealthy_target
     unhealthy = [t for t in snap.target_health if t.state == "unhealthy"]
-    assert [(t.target_group, t.reason, t.description) for t in unhealthy] == [
-        (group, demo.facts.unhealthy_reason, demo.facts.unhealthy_description)
+    assert [(t.target_group, t.target_id, t.reason, t.description) for t in unhealthy] == [
+        (group, demo.seeded.unhealthy_target_id, demo.facts.unhealthy_reason, demo.facts.unhealthy_description)
     ]
     assert {t.target_group for t in snap.target_health} == set(cfg.load_balancer.target_groups)  # type: ignore[union-attr]
     dbs = {d.id: d for d in snap.db_instances}
@@ -230,7 +220,8 @@ def test_health_events(snap: Snapshot, demo: SeededDemo) -> None:
     seeded = health_events(demo.scenario)
     recent = demo.now - timedelta(hours=24)
     wanted = {
-        e["arn"]: e for e in seeded
+        e["arn"]: e
+        for e in seeded
         if e["statusCode"] in ("open", "upcoming") or datetime.fromtimestamp(e["lastUpdatedTime"], UTC) >= recent
     }
     got = {e.arn: e for e in snap.health_events}

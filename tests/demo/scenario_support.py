@@ -1,0 +1,27 @@
+"""Helpers shared by the scenario tests: an aiobotocore client on the demo endpoint."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+
+from skafu_tui.demo.scenario_model import REGION
+
+
+@contextlib.asynccontextmanager
+async def aws(endpoint: str, service: str) -> AsyncIterator[Any]:
+    """A real aiobotocore client (one attempt, no retries) for ``service`` at ``endpoint``."""
+    config = AioConfig(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
+    async with get_session().create_client(
+        service,
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    ) as client:
+        yield client
