@@ -13,7 +13,7 @@ from widgets.status import (
     format_countdown,
     status_level,
 )
-from widgets.text import SafeLabel, SafeStatic, inert, literal, plain
+from widgets.text import SafeLabel, SafeStatic, inert, literal, one_line, plain
 
 __all__ = [
     "STATUS_LEVELS",
@@ -37,6 +37,7 @@ __all__ = [
     "gauge_status",
     "inert",
     "literal",
+    "one_line",
     "plain",
     "status_level",
     "time_ticks",

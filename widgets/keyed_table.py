@@ -23,7 +23,7 @@ from textual.reactive import var
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, Row, RowKey
 
-from widgets.text import inert
+from widgets.text import inert, one_line
 
 __all__ = ["Cell", "ColumnSpec", "KeyedTable", "TableChanges"]
 
@@ -58,7 +58,7 @@ def _to_text(value: Cell) -> Text:
     if isinstance(value, float):
         return Text(f"{value:.2f}", end="")
     # One line per cell: a newline would only show the first line of the cell.
-    return Text(inert(value).replace("\n", " "), end="")
+    return Text(one_line(value), end="")
 
 
 def _same(a: Text, b: Text) -> bool:
@@ -194,16 +194,12 @@ class KeyedTable(DataTable[Any]):
                 texts += tuple(Text("", end="") for _ in range(width - len(texts)))
             source[key] = texts
         self._source, self._raw = source, raw
-        self._search = {
-            key: text for key, text in self._search.items() if source.get(key) is previous.get(key)
-        }
+        self._search = {key: text for key, text in self._search.items() if source.get(key) is previous.get(key)}
         if not self._ready:
             return self.last_changes
         return self._apply()
 
-    def sort(
-        self, *columns: ColumnKey | str, key: Callable[[Any], Any] | None = None, reverse: bool = False
-    ) -> Self:
+    def sort(self, *columns: ColumnKey | str, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> Self:
         """Sort the displayed rows by cell text (as DataTable.sort); the next ``set_rows`` restores its order.
 
         ``key`` receives the plain text of the cells (a tuple if several columns, or all of them, are used).

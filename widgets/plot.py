@@ -33,7 +33,7 @@ from textual.reactive import var
 from textual.style import Style
 from textual.widget import Widget
 
-from widgets.text import inert
+from widgets.text import inert, one_line
 
 __all__ = ["Marker", "PlotextPlot", "SeriesData", "Threshold", "ansi_to_content", "downsample", "time_ticks"]
 
@@ -146,7 +146,7 @@ def _normalise(series: Sequence[SeriesData]) -> tuple[tuple[str, tuple[float, ..
         points = [(float(x), float(y)) for x, y in pairs if math.isfinite(x) and math.isfinite(y)]
         if any(points[i][0] > points[i + 1][0] for i in range(len(points) - 1)):
             points.sort()
-        out.append((inert(label), tuple(p[0] for p in points), tuple(p[1] for p in points)))
+        out.append((one_line(label), tuple(p[0] for p in points), tuple(p[1] for p in points)))
     return tuple(out)
 
 
@@ -369,18 +369,19 @@ class PlotextPlot(Widget):
     def _legend(self, width: int) -> Content:
         parts: list[str | tuple[str, str | Style]] = []
         title_style = self.get_visual_style("plotextplot--title", partial=True)
+        text_style = self.get_visual_style("plotextplot--legend", partial=True)
         if self.title:
-            parts.append((inert(self.title), title_style))
+            parts.append((one_line(self.title), title_style))
         for index, (label, _, _) in enumerate(self._series):
             colour = _ANSI_NAMES[_SERIES_COLOURS[index % len(_SERIES_COLOURS)]]
-            parts += ["  " if parts else "", ("━", colour), f" {label}"]
+            parts += ["  " if parts else "", ("━", colour), (f" {label}", text_style)]
         for threshold in self._thresholds:
             glyph, line_colour = ("┈", _TARGET_COLOUR) if threshold.kind == "target" else ("─", _ALERT_COLOUR)
-            text = f" {inert(threshold.label) or threshold.kind} {_number(threshold.value)}"
-            parts += ["  " if parts else "", (glyph, _ANSI_NAMES[line_colour]), text]
+            text = f" {one_line(threshold.label) or threshold.kind} {_number(threshold.value)}"
+            parts += ["  " if parts else "", (glyph, _ANSI_NAMES[line_colour]), (text, text_style)]
         for marker in self._markers:
-            text = f" {inert(marker.label)} {self._x_label(marker.x)}"
-            parts += ["  " if parts else "", ("│", _ANSI_NAMES[_MARKER_COLOUR]), text]
+            text = f" {one_line(marker.label)} {self._x_label(marker.x)}"
+            parts += ["  " if parts else "", ("│", _ANSI_NAMES[_MARKER_COLOUR]), (text, text_style)]
         legend = Content.assemble(*parts)
         return legend.truncate(width, ellipsis=True) if legend.cell_length > width else legend
 
@@ -451,7 +452,7 @@ class PlotextPlot(Widget):
             if x_low <= marker.x <= x_high:
                 figure.line(marker.x, orientation="v", pixel=_MARKER_COLOUR)
                 if marker.label:
-                    figure.draw(figure.text(marker.x, y_high, inert(marker.label)[:12]))
+                    figure.draw(figure.text(marker.x, y_high, one_line(marker.label)[:12]))
         if self.x_axis == "time" and x_high > x_low:
             positions, labels = time_ticks(x_low, x_high, max(1, columns // 10))
             figure.ruler("x").ticks(positions, labels)

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widget import Widget
 
-from widgets.text import inert
+from widgets.text import one_line
 
 __all__ = [
     "STATUS_LEVELS",
@@ -157,7 +157,7 @@ class StatusBadge(Widget):
     def _apply(self) -> None:
         level = status_level(self.status)
         word = self.status if self.label is None else self.label
-        text = f"{level.symbol} {inert(word)}"
+        text = f"{level.symbol} {one_line(word)}"
         for css_class in _SEVERITY_CLASSES:
             self.set_class(css_class == level.css_class, css_class)
         if text != self._text:
@@ -174,7 +174,8 @@ class FreshnessLabel(Widget):
 
     The age comes from ``clock() - updated_at``. With ``tick`` set the label re-reads the clock on that
     interval, but repaints only when its text changes: a ``4m`` label repaints once a minute, not every tick.
-    The label turns stale (class ``-stale``, word ``stale``) once the age passes ``stale_after``.
+    Once the age passes ``stale_after`` the label dims (class ``-stale``, symbol ``◌``) and a good state reads
+    ``stale``; an error keeps its ``✖`` and its cause.
     """
 
     DEFAULT_CSS = """
@@ -272,15 +273,17 @@ class FreshnessLabel(Widget):
     def refresh_age(self) -> None:
         """Recompute the text from the clock; repaint only if it changed."""
         level = status_level(self.state)
-        # Staleness overrides only a good or unknown state: an error keeps its own word and class.
-        stale = self.is_stale and level.css_class in ("-ok", "-unknown", "-stale")
-        state = "stale" if stale else self.state
-        if stale:
+        state = self.state
+        # Old data dims the label; a failure keeps its own symbol and class, a good state reads "stale",
+        # any other state (throttled, loading...) keeps its word.
+        if self.is_stale and level.css_class != "-fail":
+            if level.css_class == "-ok":
+                state = "stale"
             level = status_level("stale")
-        parts = [level.symbol, inert(self.source), inert(state)]
+        parts = [level.symbol, one_line(self.source), one_line(state)]
         if self.detail:
             parts[-1] += ":"
-            parts.append(inert(self.detail))
+            parts.append(one_line(self.detail))
         age = self.age
         if age is not None:
             parts.append(format_age(age))

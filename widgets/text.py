@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.visual import VisualType
 from textual.widgets import Label, Static
 
-__all__ = ["SafeLabel", "SafeStatic", "inert", "literal", "plain"]
+__all__ = ["SafeLabel", "SafeStatic", "inert", "literal", "one_line", "plain"]
 
 # C0 except tab and newline, DEL, C1, zero-width and bidi formatting marks, line/paragraph separators, BOM.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -37,6 +37,11 @@ def inert(value: object) -> str:
     """Return ``str(value)`` with terminal controls and invisible formatting marks made visible."""
     text = value if isinstance(value, str) else str(value)
     return _UNSAFE.sub(_visible, text)
+
+
+def one_line(value: object) -> str:
+    """Like :func:`inert`, with newlines and tabs turned into spaces (for labels and table cells)."""
+    return inert(value).replace("\n", " ").replace("\t", " ")
 
 
 def plain(value: object, style: str = "") -> Text:

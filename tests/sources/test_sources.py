@@ -12,6 +12,8 @@ import pytest
 import pytest_asyncio
 from sources_support import SeededDemo, settings_for
 
+from skafu_tui.aws.session import ClientPool
+from skafu_tui.aws.sources import alarms
 from skafu_tui.config import Config
 from skafu_tui.metric_plan import build_plan
 from skafu_tui.models import AlarmState, BackupState, Compliance
@@ -21,14 +23,15 @@ from skafu_tui.snapshot import Snapshot, SourceName, SourceStatus
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def snap(demo: SeededDemo, cfg: Config) -> Snapshot:
-    # The real clock: the seeder re-enacts the current alarm states after the scenario's start.
-    async with Poller(cfg, settings_for(demo.endpoint)) as poller:
+    # Scenario time: every window (metrics, CloudTrail, Cost Explorer's "today") is the seed's.
+    async with Poller(cfg, settings_for(demo.endpoint), clock=lambda: demo.now) as poller:
         return await poller.poll_once()
 
 
 def window(snap: Snapshot, key: str, demo: SeededDemo, minutes: int = 15) -> list[float]:
+    # The scenario's window figures take the last ``minutes`` whole-minute datapoints before now.
     series = snap.metrics[key]
-    start = demo.now - timedelta(minutes=minutes)
+    start = demo.now.replace(second=0) - timedelta(minutes=minutes)
     return [v for t, v in zip(series.timestamps, series.values, strict=True) if start <= t < demo.now]
 
 
@@ -128,11 +131,15 @@ def test_alarms(snap: Snapshot, demo: SeededDemo) -> None:
     assert all(a.region == "us-east-1" for a in snap.alarms)
 
 
-def test_alarm_history_last_three_hours(snap: Snapshot, demo: SeededDemo) -> None:
-    assert snap.alarm_history
-    assert all(snap.taken_at - timedelta(hours=3) <= t.at <= snap.taken_at for t in snap.alarm_history)
-    assert [t.at for t in snap.alarm_history] == sorted((t.at for t in snap.alarm_history), reverse=True)
-    into_alarm = {t.alarm_name for t in snap.alarm_history if t.new_state is AlarmState.ALARM}
+async def test_alarm_history_last_three_hours(demo: SeededDemo, cfg: Config) -> None:
+    # The seeder re-enacts the current alarm states (set_alarm_state) at wall-clock time, after
+    # the scenario's start: read the history as of now.
+    now = datetime.now(UTC)
+    async with ClientPool(settings_for(demo.endpoint)) as pool:
+        history = await alarms.fetch_history(pool, cfg, "us-east-1", now)
+    assert all(now - timedelta(hours=3) <= t.at <= now for t in history)
+    assert [t.at for t in history] == sorted((t.at for t in history), reverse=True)
+    into_alarm = {t.alarm_name for t in history if t.new_state is AlarmState.ALARM and t.old_state is AlarmState.OK}
     assert into_alarm == set(demo.facts.alarms_in_alarm)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from widget_helpers import screen_lines
 
 from widgets import STATUS_LEVELS, ThresholdGauge, gauge_status
@@ -30,6 +31,11 @@ def test_lower_is_worse() -> None:
     assert gauge_status(99.95, 99.9, 99.5, "lower_is_worse") == "ok"
     assert gauge_status(99.7, 99.9, 99.5, "lower_is_worse") == "warn"
     assert gauge_status(99.2, 99.9, 99.5, "lower_is_worse") == "fail"
+
+
+def bar_colours(pilot: Pilot[None]) -> set[str]:
+    strip = pilot.app.screen._compositor.render_strips()[0]
+    return {str(segment.style.color) for segment in strip if "█" in segment.text and segment.style}
 
 
 class GaugeApp(App[None]):
@@ -66,10 +72,12 @@ async def test_bar_length_follows_the_value_and_status_changes() -> None:
         gauge = app.query_one(ThresholdGauge)
         await pilot.pause()
         low = screen_lines(pilot)[0].count("█")
+        ok_colours = bar_colours(pilot)
         gauge.value = ALERT + 5
         await pilot.pause()
         line = screen_lines(pilot)[0]
         assert line.count("█") > low
+        assert bar_colours(pilot) and bar_colours(pilot) != ok_colours  # the theme's error colour, not success
         assert line.rstrip().endswith("✖ fail")
         assert gauge.has_class("-fail") and not gauge.has_class("-ok")
         gauge.value = None

@@ -18,9 +18,7 @@ TABLE_HEIGHT = 12  # header + 11 rows on screen
 
 def make_rows(count: int, p95: dict[int, str] | None = None) -> list[tuple[str, tuple[str, str, str]]]:
     overrides = p95 or {}
-    return [
-        (f"web-{i:02d}", (f"web-{i:02d}", "healthy", overrides.get(i, f"{100 + i} ms"))) for i in range(count)
-    ]
+    return [(f"web-{i:02d}", (f"web-{i:02d}", "healthy", overrides.get(i, f"{100 + i} ms"))) for i in range(count)]
 
 
 class TableApp(App[None]):
@@ -214,9 +212,7 @@ async def test_a_style_only_change_is_a_change() -> None:
         assert isinstance(cell, Text) and str(cell.style) == "red"
 
 
-@pytest.mark.parametrize(
-    "hostile", ["[bold red]x[/]", "web-01 [/]", "[@click=app.quit]x[/]", "[link=https://e.x]l[/]"]
-)
+@pytest.mark.parametrize("hostile", ["[bold red]x[/]", "web-01 [/]", "[@click=app.quit]x[/]", "[link=https://e.x]l[/]"])
 async def test_markup_in_cells_is_shown_literally_and_inert(hostile: str) -> None:
     app = TableApp([("h", (hostile, "healthy", "1 ms"))])
     async with app.run_test(size=(60, 10)) as pilot:

@@ -173,9 +173,7 @@ def test_time_ticks_are_round_and_inside_the_range() -> None:
 
 
 def test_ansi_to_content_keeps_colours_drops_backgrounds_and_neutralises_other_escapes() -> None:
-    content = ansi_to_content(
-        "\x1b[0m\x1b[38;5;12mab\x1b[0mcd\x1b[38;5;3m\x1b[48;5;15m─\x1b[1m!\x1b[0m\x1b]0;t\x07"
-    )
+    content = ansi_to_content("\x1b[0m\x1b[38;5;12mab\x1b[0mcd\x1b[38;5;3m\x1b[48;5;15m─\x1b[1m!\x1b[0m\x1b]0;t\x07")
     assert content.plain == "abcd─!␛]0;t␇"
     assert [(span.start, span.end, span.style) for span in content.spans] == [
         (0, 2, "ansi_bright_blue"),

@@ -45,9 +45,7 @@ class FreshnessApp(App[None]):
         def clock() -> float:
             return 10_000.0
 
-        yield FreshnessLabel(
-            "CloudWatch", state="fresh", updated_at=9_988.0, stale_after=120, clock=clock, tick=None
-        )
+        yield FreshnessLabel("CloudWatch", state="fresh", updated_at=9_988.0, stale_after=120, clock=clock, tick=None)
         yield FreshnessLabel(
             "Cost Explorer", state="fresh", updated_at=2_000.0, stale_after=3600, clock=clock, tick=None
         )

@@ -117,11 +117,17 @@ async def test_freshness_label_ages_and_turns_stale() -> None:
         await pilot.pause()
         assert label.text == "● GuardDuty fresh 0s" and not label.has_class("-stale")
 
+        label.mark("throttled")
+        clock.now += 600
+        label.refresh_age()
+        await pilot.pause()
+        assert label.text == "◌ GuardDuty throttled 10m" and label.has_class("-stale")
+
         label.mark("error", detail="access denied (guardduty:ListFindings)")
         clock.now += 600
         label.refresh_age()
         await pilot.pause()
-        assert label.text == "✖ GuardDuty error: access denied (guardduty:ListFindings) 10m"
+        assert label.text == "✖ GuardDuty error: access denied (guardduty:ListFindings) 20m"
         assert label.has_class("-fail")
 
 
