@@ -2,8 +2,9 @@
 
 ``demo_endpoint`` starts the demo server (empty) in a subprocess once per session (each xdist
 worker gets its own). ``skafu_scenario`` resets it and seeds the skafu scenario for one module,
-with a fixed seed and a start fixed per day (see :func:`skafu_start`), and gives the test the
-endpoint and the :class:`~skafu_tui.demo.scenario_model.Scenario` to read expectations from.
+with a fixed seed and a start pinned when the module begins (see :func:`skafu_start`), and gives
+the test the endpoint and the :class:`~skafu_tui.demo.scenario_model.Scenario` to read every
+expectation from.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +24,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SKAFU_SEED = 7
-SKAFU_TIME_OF_DAY = time(14, 37, 23)
+SKAFU_SECOND = 23
 SERVER_START_TIMEOUT_S = 30.0
 
 
 def skafu_start(now: datetime | None = None) -> datetime:
-    """The latest 14:37:23 UTC not after now.
+    """Second 23 of the previous minute: at most 83 s before now, and not on a minute boundary.
 
-    Fixed for a whole day, yet close enough to the wall clock for what AWS checks against it
-    (ACM refuses an expired certificate, so "expires in 9 days" must be 9 days from today).
+    The start must be near the wall clock: AWS checks some seeds against it (ACM refuses an
+    expired certificate, so "expires in 9 days" is 9 days from today) and pollers under test
+    read the last hours by the real clock. Tests take every expected value from the scenario.
     """
     now = now or datetime.now(UTC)
-    start = datetime.combine(now.date(), SKAFU_TIME_OF_DAY, UTC)
-    return start if start <= now else start - timedelta(days=1)
+    return (now - timedelta(minutes=1)).replace(second=SKAFU_SECOND, microsecond=0)
 
 
 def _server_command() -> list[str]:

@@ -1,9 +1,11 @@
 """A small generic Textual widget kit: literal text, status badges, freshness labels, keyed tables, threshold
 gauges and plotext plots. It knows nothing of Skafu or AWS (import-linter keeps it that way)."""
 
+from widgets.ansi import ansi_to_content
 from widgets.gauge import ThresholdGauge, gauge_status
 from widgets.keyed_table import Cell, ColumnSpec, KeyedTable, TableChanges
-from widgets.plot import Marker, PlotextPlot, SeriesData, Threshold, downsample, time_ticks
+from widgets.plot import Marker, PlotextPlot, Threshold
+from widgets.series import SeriesData, downsample, time_ticks
 from widgets.status import (
     STATUS_LEVELS,
     FreshnessLabel,
@@ -31,6 +33,7 @@ __all__ = [
     "TableChanges",
     "Threshold",
     "ThresholdGauge",
+    "ansi_to_content",
     "downsample",
     "format_age",
     "format_countdown",

@@ -1,10 +1,10 @@
 """A line plot drawn by plotext, owning its own plotext figure, redrawn only when its data or size changes.
 
-plotext 6.1 draws through a C kernel: 60x15 with 120 points builds in ~2 ms, 120x30 with 3x240 in ~3 ms. What
-costs is repainting: a full plot is ~60 KB of escape codes per frame, so the widget builds only when its data
-version or size changed, and never while hidden (Textual does not render hidden widgets and building happens
-in ``render``). Series are downsampled to at most two points per column (min and max of each column, so
-spikes survive).
+Measured here (plotext 6.1, signals + build + conversion): 60x16 with one 120-point series ~5-9 ms, 120x31
+with 3x240 points ~20-40 ms, more for noisy series (plotext draws every connecting pixel). A redraw sends
+the whole plot again (~30 KB at 120x40), so the widget builds only when its data version or size changed,
+and never while hidden (Textual does not render hidden widgets and building happens in ``render``). Series
+are downsampled to at most two points per column (min and max of each column, so spikes survive).
 
 plotext's module-level ``plotext.figure`` is one global master figure; every ``PlotextPlot`` makes its own
 ``plotext._kernel.terminal.terminal()`` and draws on that terminal's master figure, so two plots never share
@@ -15,30 +15,23 @@ thread after the widget mounts; until then the plot shows a placeholder.
 from __future__ import annotations
 
 import asyncio
-import math
-import re
 import threading
 import time
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import pairwise
 from typing import Any, Literal
 
-from rich.color import Color as RichColor
 from textual.app import RenderResult
-from textual.content import Content, Span
+from textual.content import Content
 from textual.reactive import var
 from textual.style import Style
 from textual.widget import Widget
 
+from widgets.ansi import ansi_to_content
+from widgets.series import NormalSeries, SeriesData, downsample, normalise, time_ticks
 from widgets.text import inert, one_line
 
-__all__ = ["Marker", "PlotextPlot", "SeriesData", "Threshold", "ansi_to_content", "downsample", "time_ticks"]
-
-SeriesData = tuple[str, Sequence[float], Sequence[float]]
-"""One series: ``(label, xs, ys)``; xs ascending (sorted if not), non-finite points dropped."""
+__all__ = ["Marker", "PlotextPlot", "Threshold"]
 
 _SERIES_COLOURS = (12, 10, 13, 14, 11, 9)
 """ANSI colour numbers given to series in turn (bright blue, green, magenta, cyan, yellow, red)."""
@@ -55,12 +48,6 @@ _ANSI_NAMES = {
 _TARGET_COLOUR = 3
 _ALERT_COLOUR = 9
 _MARKER_COLOUR = 5
-_SGR = re.compile(r"\x1b\[([0-9;]*)m")
-_ANSI_16 = (
-    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
-    "bright_black", "bright_red", "bright_green", "bright_yellow",
-    "bright_blue", "bright_magenta", "bright_cyan", "bright_white",
-)  # fmt: skip
 _MIN_WIDTH = 20
 _MIN_HEIGHT = 5
 
@@ -100,135 +87,6 @@ def _load_plotext() -> Any:
     return _terminal_class
 
 
-# ------------------------------------------------------------------------------------------- pure helpers
-
-_TIME_STEPS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800)
-
-
-def time_ticks(start: float, end: float, max_ticks: int) -> tuple[list[float], list[str]]:
-    """Round tick positions (epoch seconds, UTC) between ``start`` and ``end`` with ``HH:MM`` or ``MM-DD``."""
-    span = end - start
-    if span <= 0 or max_ticks < 1:
-        return [], []
-    longest = _TIME_STEPS[-1] * math.ceil(span / max_ticks / _TIME_STEPS[-1])
-    step = next((s for s in _TIME_STEPS if span / s <= max_ticks), longest)
-    first = math.ceil(start / step) * step
-    positions = [float(first + i * step) for i in range(int((end - first) // step) + 1)]
-    form = "%H:%M" if step < 86400 else "%m-%d"
-    return positions, [time.strftime(form, time.gmtime(p)) for p in positions]
-
-
-def downsample(xs: Sequence[float], ys: Sequence[float], columns: int) -> tuple[list[float], list[float]]:
-    """Keep at most two points per column: the minimum and maximum of each column, in x order.
-
-    ``xs`` must be ascending. Columns split the x range evenly, so irregular sampling is handled.
-    """
-    n = len(xs)
-    if columns < 1 or n <= 2 * columns:
-        return list(xs), list(ys)
-    x0, span = xs[0], (xs[-1] - xs[0]) or 1.0
-    edges = [bisect_left(xs, x0 + span * column / columns) for column in range(columns)] + [n]
-    keep: list[int] = []
-    for lo, hi in pairwise(edges):
-        if lo >= hi:
-            continue
-        segment = ys[lo:hi]
-        low = lo + segment.index(min(segment))
-        high = lo + segment.index(max(segment))
-        keep.extend(sorted({low, high}))
-    return [xs[i] for i in keep], [ys[i] for i in keep]
-
-
-def _normalise(series: Sequence[SeriesData]) -> tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...]:
-    out = []
-    for label, xs, ys in series:
-        pairs = zip(xs, ys, strict=False)
-        points = [(float(x), float(y)) for x, y in pairs if math.isfinite(x) and math.isfinite(y)]
-        if any(points[i][0] > points[i + 1][0] for i in range(len(points) - 1)):
-            points.sort()
-        out.append((one_line(label), tuple(p[0] for p in points), tuple(p[1] for p in points)))
-    return tuple(out)
-
-
-def _colour(number: int) -> str:
-    if number < 16:
-        return f"ansi_{_ANSI_16[number]}"
-    return RichColor.from_ansi(number).get_truecolor().hex
-
-
-_KEEP = "keep"
-
-
-@lru_cache(maxsize=256)
-def _sgr(params: str) -> tuple[bool, str | None, bool | None]:
-    """What one SGR sequence does: (reset first, foreground colour or ``_KEEP``/None, bold or None)."""
-    codes = params.split(";")
-    reset = False
-    colour: str | None = _KEEP
-    bold: bool | None = None
-    index = 0
-    while index < len(codes):
-        code = codes[index]
-        if code in ("", "0"):
-            reset, colour, bold = True, _KEEP, None
-        elif code == "1":
-            bold = True
-        elif code == "22":
-            bold = False
-        elif code == "39":
-            colour = None
-        elif code in ("38", "48") and index + 2 < len(codes) and codes[index + 1] == "5":
-            if code == "38":
-                colour = _colour(int(codes[index + 2]) % 256)
-            index += 2
-        elif code in ("38", "48") and index + 4 < len(codes) and codes[index + 1] == "2":
-            if code == "38":
-                red, green, blue = (int(c) % 256 for c in codes[index + 2 : index + 5])
-                colour = f"#{red:02x}{green:02x}{blue:02x}"
-            index += 4
-        elif code.isdigit() and 30 <= int(code) <= 37:
-            colour = _colour(int(code) - 30)
-        elif code.isdigit() and 90 <= int(code) <= 97:
-            colour = _colour(int(code) - 90 + 8)
-        index += 1
-    return reset, colour, bold
-
-
-def ansi_to_content(ansi: str) -> Content:
-    """Convert plotext's SGR-coloured output to ``Content``, keeping foreground colours and bold.
-
-    Backgrounds are dropped on purpose: plotext paints threshold lines on white, and the widget's CSS
-    background should show. Several times faster than ``Text.from_ansi`` for the only escapes plotext emits
-    (SGR); any other control character left in the text is made visible.
-    """
-    chunks: list[str] = []
-    spans: list[Span] = []
-    offset = 0
-    colour: str | None = None
-    bold = False
-    last = 0
-    for match in _SGR.finditer(ansi):
-        start = match.start()
-        if start > last:
-            chunk = inert(ansi[last:start])
-            if colour or bold:
-                style = f"{colour} bold" if colour and bold else (colour or "bold")
-                spans.append(Span(offset, offset + len(chunk), style))
-            chunks.append(chunk)
-            offset += len(chunk)
-        last = match.end()
-        reset, new_colour, new_bold = _sgr(match.group(1))
-        if reset:
-            colour, bold = None, False
-        if new_colour != _KEEP:
-            colour = new_colour
-        if new_bold is not None:
-            bold = new_bold
-    if last < len(ansi):
-        chunks.append(inert(ansi[last:]))
-    return Content("".join(chunks), spans)
-
-
 def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e6 else f"{value:.3g}"
 
@@ -257,6 +115,14 @@ class PlotextPlot(Widget):
 
     title: var[str] = var("")
     """Shown at the start of the legend line."""
+    x_axis: var[Literal["number", "time"]] = var[Literal["number", "time"]]("number")
+    """``time``: xs are epoch seconds and ticks read ``HH:MM`` (UTC); ``number``: plotext's own ticks."""
+    y_min: var[float | None] = var[float | None](None)
+    """Lower end of the y axis; ``None`` fits the data and thresholds."""
+    y_max: var[float | None] = var[float | None](None)
+    """Upper end of the y axis; ``None`` fits the data and thresholds (with 5% headroom)."""
+    marker: var[Literal["hd", "braille"]] = var[Literal["hd", "braille"]]("hd")
+    """plotext marker: ``hd`` (quarter blocks, 2x2 per cell) or ``braille`` (2x4 per cell)."""
 
     def __init__(
         self,
@@ -273,14 +139,11 @@ class PlotextPlot(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.set_reactive(PlotextPlot.title, title)
-        self.x_axis = x_axis
-        """``time``: xs are epoch seconds, ticks read ``HH:MM`` (UTC); ``number``: plotext's own ticks."""
-        self.y_min = y_min
-        """Lower end of the y axis; ``None`` fits the data and thresholds."""
-        self.y_max = y_max
-        """Upper end of the y axis; ``None`` fits the data and thresholds."""
-        self.marker = marker
-        self._series: tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...] = ()
+        self.set_reactive(PlotextPlot.x_axis, x_axis)
+        self.set_reactive(PlotextPlot.y_min, y_min)
+        self.set_reactive(PlotextPlot.y_max, y_max)
+        self.set_reactive(PlotextPlot.marker, marker)
+        self._series: tuple[NormalSeries, ...] = ()
         self._thresholds: tuple[Threshold, ...] = ()
         self._markers: tuple[Marker, ...] = ()
         self._version = 0
@@ -306,7 +169,7 @@ class PlotextPlot(Widget):
         markers: Sequence[Marker] = (),
     ) -> bool:
         """Replace what is plotted. Returns False (and does nothing) if it equals what is shown."""
-        normalised = _normalise(series)
+        normalised = normalise(series)
         thresholds, markers = tuple(thresholds), tuple(markers)
         if (normalised, thresholds, markers) == (self._series, self._thresholds, self._markers):
             return False
@@ -315,7 +178,7 @@ class PlotextPlot(Widget):
         return True
 
     @property
-    def series(self) -> tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...]:
+    def series(self) -> tuple[NormalSeries, ...]:
         """The series shown, normalised (finite points, ascending x)."""
         return self._series
 
@@ -334,8 +197,14 @@ class PlotextPlot(Widget):
         """True once plotext is loaded and the plot can be built."""
         return _terminal_class is not None
 
-    def watch_title(self) -> None:
+    def _watch_any(self) -> None:
         self._invalidate()
+
+    watch_title = _watch_any
+    watch_x_axis = _watch_any
+    watch_y_min = _watch_any
+    watch_y_max = _watch_any
+    watch_marker = _watch_any
 
     def _invalidate(self) -> None:
         self._version += 1
@@ -348,7 +217,10 @@ class PlotextPlot(Widget):
             self.run_worker(self._load(), name="plotext-import", group="plotext-import", exit_on_error=False)
 
     async def _load(self) -> None:
-        await asyncio.to_thread(_load_plotext)
+        try:
+            await asyncio.to_thread(_load_plotext)
+        except Exception as error:  # a broken plotext install: say so in place of the plot
+            self.last_error = f"{type(error).__name__}: {error}"
         self._invalidate()
 
     # ------------------------------------------------------------------ rendering
@@ -397,7 +269,8 @@ class PlotextPlot(Widget):
         if width < _MIN_WIDTH or height - 1 < _MIN_HEIGHT:
             return Content("\n").join([legend, Content(f"(plot needs {_MIN_WIDTH}x{_MIN_HEIGHT + 1})")])
         if not self.ready:
-            return Content("\n").join([legend, Content("loading plot…")])
+            waiting = f"plot unavailable: {inert(self.last_error)}" if self.last_error else "loading plot…"
+            return Content("\n").join([legend, Content(waiting)])
         try:
             ansi = self._draw(width, height - 1)
         except Exception as error:  # plotext is third-party C: a failure becomes visible state, not a crash
@@ -410,8 +283,8 @@ class PlotextPlot(Widget):
         values = [y for _, _, ys in self._series for y in ys] + [t.value for t in self._thresholds]
         low = min(values) if self.y_min is None else self.y_min
         high = max(values) if self.y_max is None else self.y_max
-        if high <= low:
-            high = low + 1.0
+        if high <= low:  # flat data: centre it rather than draw it along the frame
+            low, high = low - 0.5, low + 0.5
         if self.y_max is None:
             high += (high - low) * 0.05  # headroom: an alert line on the frame would be invisible
         return low, high
@@ -429,6 +302,9 @@ class PlotextPlot(Widget):
         columns = max(1, width - 8)  # roughly the canvas: the y tick labels and frame take ~8 columns
         x_low = min(xs[0] for _, xs, _ in self._series if xs)
         x_high = max(xs[-1] for _, xs, _ in self._series if xs)
+        if x_high <= x_low:  # a single instant: give the axis some width (a minute on a time axis)
+            half = 30.0 if self.x_axis == "time" else 0.5
+            x_low, x_high = x_low - half, x_high + half
         self.last_points = 0
         for index, (_, xs, ys) in enumerate(self._series):
             if not xs:
@@ -441,8 +317,7 @@ class PlotextPlot(Widget):
             figure.draw(signal)
         y_low, y_high = self._y_limits()
         figure.ruler("y").lim(y_low, y_high)
-        if x_high > x_low:
-            figure.ruler("x").lim(x_low, x_high)
+        figure.ruler("x").lim(x_low, x_high)
         for threshold in self._thresholds:
             if threshold.kind == "target":
                 figure.line(threshold.value, pixel=_TARGET_COLOUR, style="dotted")
@@ -453,7 +328,7 @@ class PlotextPlot(Widget):
                 figure.line(marker.x, orientation="v", pixel=_MARKER_COLOUR)
                 if marker.label:
                     figure.draw(figure.text(marker.x, y_high, one_line(marker.label)[:12]))
-        if self.x_axis == "time" and x_high > x_low:
+        if self.x_axis == "time":
             positions, labels = time_ticks(x_low, x_high, max(1, columns // 10))
             figure.ruler("x").ticks(positions, labels)
         return str(figure.build().string(colorless=False))

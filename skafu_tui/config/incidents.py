@@ -48,6 +48,9 @@ class Signal(StrEnum):
     """An AWS Config rule is NON_COMPLIANT."""
     COST_ANOMALY = "cost_anomaly"
     """A Cost Explorer anomaly with impact of at least `cost.anomaly_min_impact_usd`."""
+    CHANGE_OUTSIDE_WINDOW = "change_outside_window"
+    """A change (see `changes.kinds`) to the `changes.environment` made outside its maintenance windows,
+    unless it is an emergency change."""
 
 
 _SERVICE_SIGNALS = frozenset({Signal.SERVICE_UNHEALTHY, Signal.SERVICE_DEGRADED})

@@ -46,15 +46,98 @@ def _seed_categories() -> dict[str, ChangeCategory]:
     }
 
 
+def _patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        if not _CHANGE_PATTERN.fullmatch(pattern):
+            invalid(f"{pattern!r} is not a 'service:EventName' pattern (e.g. 'lambda:UpdateAlias')")
+    return patterns
+
+
+class ChangeKindRule(ConfigModel):
+    """Which CloudTrail write events make up one kind of change (e.g. deployments)."""
+
+    description: NonEmptyStr
+    """What the kind covers, in words (shown in the change detail)."""
+
+    events: list[NonEmptyStr] = Field(min_length=1)
+    """`service:EventName` patterns. `service` is the first label of the event source
+    (`lambda` for lambda.amazonaws.com, `monitoring` for CloudWatch); the event part is matched
+    against the start of the event name, so API version suffixes (`UpdateFunctionCode20150331v2`)
+    need not be written and `rds:Modify` covers every RDS Modify call; `*` and `?` are wildcards."""
+
+    @field_validator("events")
+    @classmethod
+    def _event_patterns(cls, patterns: list[str]) -> list[str]:
+        return _patterns(patterns)
+
+
+def _seed_kinds() -> dict[str, ChangeKindRule]:
+    def kind(description: str, *events: str) -> ChangeKindRule:
+        return ChangeKindRule(description=description, events=list(events))
+
+    return {
+        "deployment": kind(
+            "Code and configuration deployments",
+            "lambda:UpdateFunctionCode",
+            "lambda:UpdateFunctionConfiguration",
+            "lambda:PublishVersion",
+            "lambda:UpdateAlias",
+            "apigateway:CreateDeployment",
+            "ecs:UpdateService",
+            "codedeploy:CreateDeployment",
+        ),
+        "access": kind(
+            "Network and access: security groups, IAM policies and roles, KMS key policies",
+            "ec2:AuthorizeSecurityGroup",
+            "ec2:RevokeSecurityGroup",
+            "ec2:ModifySecurityGroupRules",
+            "ec2:CreateSecurityGroup",
+            "ec2:DeleteSecurityGroup",
+            "iam:*Policy",
+            "iam:CreateRole",
+            "iam:DeleteRole",
+            "iam:UpdateRole",
+            "kms:PutKeyPolicy",
+        ),
+        "data": kind(
+            "Data stores: RDS modifications, S3 bucket policy and encryption",
+            "rds:Modify",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutBucketEncryption",
+            "s3:DeleteBucketEncryption",
+        ),
+        "monitoring": kind(
+            "Monitoring: alarms deleted or disabled, CloudTrail logging stopped or trails deleted",
+            "monitoring:DeleteAlarms",
+            "monitoring:DisableAlarmActions",
+            "cloudtrail:StopLogging",
+            "cloudtrail:DeleteTrail",
+        ),
+    }
+
+
 class Changes(ConfigModel):
-    """How changes seen in CloudTrail are categorised."""
+    """How changes seen in CloudTrail are classified, categorised and linked to incidents."""
 
     categories: dict[NonEmptyStr, ChangeCategory] = Field(default_factory=_seed_categories)
     """Category name to its approval rules; default: the seed's emergency, standard and normal."""
 
+    kinds: dict[NonEmptyStr, ChangeKindRule] = Field(default_factory=_seed_kinds)
+    """Kind name to the CloudTrail write events of that kind; the first kind (in file order) whose
+    patterns match an event gives its kind, and write events no kind matches are not changes.
+    Default: deployment, access, data and monitoring as the change-feed issue lists them."""
+
     standard_patterns: list[NonEmptyStr] = Field(default_factory=list)
-    """CloudTrail `service:EventName` patterns (`*` and `?` allowed, e.g. `lambda:UpdateAlias`) whose
-    changes are standard (pre-approved) changes."""
+    """CloudTrail `service:EventName` patterns, matched as in `kinds` (prefix of the event name;
+    `*` and `?` allowed, e.g. `lambda:UpdateAlias`), whose changes are standard (pre-approved) changes."""
+
+    emergency_incident_classes: list[NonEmptyStr] = Field(default_factory=lambda: ["P0", "P1"])
+    """A change made while an incident of one of these classes is open on the same service is an
+    emergency change."""
+
+    link_window_minutes: int = Field(default=60, ge=1, le=1440)
+    """Incidents that began this many minutes after a change are linked to it (and the change to them)."""
 
     environment: NonEmptyStr = "production"
     """The environment whose maintenance windows decide whether a change was made inside a window."""
@@ -62,10 +145,17 @@ class Changes(ConfigModel):
     @field_validator("standard_patterns")
     @classmethod
     def _patterns_name_service_and_event(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            if not _CHANGE_PATTERN.fullmatch(pattern):
-                invalid(f"{pattern!r} is not a 'service:EventName' pattern")
-        return patterns
+        return _patterns(patterns)
+
+    @model_validator(mode="after")
+    def _categories_for_inference(self) -> Self:
+        # Inference hands out these three names; a config without them would show categories
+        # that have no approval rules.
+        for name in ("emergency", "standard", "normal"):
+            if name not in self.categories:
+                invalid(f"needs a {name!r} category (inferred categories are emergency, standard, normal)",
+                        field="categories")
+        return self
 
 
 def _minutes(text: str) -> int:

@@ -100,9 +100,7 @@ class Driver:
         done = 0
         sc = self.scenario
         while (
-            done < MAX_MINUTES_PER_STEP
-            and not self._stop.is_set()
-            and sc.minute_time(self.next_minute) + MINUTE <= t
+            done < MAX_MINUTES_PER_STEP and not self._stop.is_set() and sc.minute_time(self.next_minute) + MINUTE <= t
         ):
             self._publish_minute(self.next_minute)
             self.next_minute += 1
@@ -148,9 +146,7 @@ class Driver:
                 continue
             self._states[spec.name] = new
             reason = f"Threshold Crossed: minute {self.scenario.minute_time(i):%H:%M} evaluated {new}."
-            self._aws(
-                "cloudwatch", "set_alarm_state", AlarmName=spec.name, StateValue=new, StateReason=reason
-            )
+            self._aws("cloudwatch", "set_alarm_state", AlarmName=spec.name, StateValue=new, StateReason=reason)
 
     def _publish_events(self, t0: datetime, t1: datetime) -> None:
         events = [e.record() for e in live_trail_events(self.scenario, t0, t1)]

@@ -40,8 +40,10 @@ from skafu_tui.demo.scenario_alarms import (
     state_after,
     transitions,
 )
+from skafu_tui.demo.scenario_findings import finding_specs
 from skafu_tui.demo.scenario_inventory import (
     BUCKETS,
+    CONFIG_RULES,
     DB_INSTANCES,
     LOG_GROUPS,
     NONCOMPLIANT_BUCKET,
@@ -104,11 +106,9 @@ from skafu_tui.demo.scenario_ops import (
     seeded_backup_jobs,
 )
 from skafu_tui.demo.scenario_security import (
-    CONFIG_RULES,
     FAILED_LOGIN_BURST,
     TrailEvent,
     failed_logins,
-    finding_specs,
     live_trail_events,
     seeded_trail_events,
 )
@@ -277,9 +277,11 @@ def facts(sc: Scenario) -> Facts:
 
 
 def _window(sc: Scenario, at: datetime | None, minutes: float) -> tuple[datetime, datetime]:
-    """[at - minutes, at) with the start rounded down to the minute, as CloudWatch rounds StartTime."""
+    """Datapoints stamped in [at - minutes, at): with one-minute points published once their minute
+    ended, these are the complete minutes stamped in [at - minutes, at - 1 min], the dashboard's
+    evaluation window (``skafu_tui.assess.common.window_points``)."""
     end = sc.start if at is None else at
-    return (end - timedelta(minutes=minutes)).replace(second=0, microsecond=0), end
+    return end - timedelta(minutes=minutes), end
 
 
 def metric_series(
@@ -301,9 +303,7 @@ def _api(sc: Scenario, service: str, metric: str, at: datetime | None, minutes: 
     return metric_series(sc, ns, metric, dims[key], at, minutes)
 
 
-def error_rate_pct(
-    sc: Scenario, service: str, at: datetime | None = None, minutes: float = WINDOW_MINUTES
-) -> float:
+def error_rate_pct(sc: Scenario, service: str, at: datetime | None = None, minutes: float = WINDOW_MINUTES) -> float:
     """100 * sum(5XXError) / sum(Count) over the window."""
     errors = sum(p.total() for p in _api(sc, service, "5XXError", at, minutes))
     count = sum(p.total() for p in _api(sc, service, "Count", at, minutes))
@@ -324,9 +324,7 @@ def requests_per_second(
     return sum(p.total() for p in pts) / (60.0 * len(pts))
 
 
-def availability_pct(
-    sc: Scenario, service: str, at: datetime | None = None, minutes: float = WINDOW_MINUTES
-) -> float:
+def availability_pct(sc: Scenario, service: str, at: datetime | None = None, minutes: float = WINDOW_MINUTES) -> float:
     pts = _api(sc, service, "HealthCheckPercentageHealthy", at, minutes)
     return sum(p.total() for p in pts) / len(pts)
 

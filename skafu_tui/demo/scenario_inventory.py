@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from skafu_tui.demo.scenario_model import ACCOUNT_ID, SERVICES, Scenario
-from skafu_tui.demo.scenario_security import CONFIG_RULES
 
 LOG_RETENTION_POLICY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ConfigRule:
+    name: str
+    identifier: str
+    resource_type: str
+    params: Mapping[str, str] | None = None
+
+
+CONFIG_RULES: tuple[ConfigRule, ...] = (
+    ConfigRule(
+        "s3-bucket-server-side-encryption-enabled",
+        "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+        "AWS::S3::Bucket",
+    ),
+    ConfigRule("rds-storage-encrypted", "RDS_STORAGE_ENCRYPTED", "AWS::RDS::DBInstance"),
+    ConfigRule(
+        "cw-loggroup-retention-period-check",
+        "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+        "AWS::Logs::LogGroup",
+        {"MinRetentionTime": "30"},
+    ),
+    ConfigRule("db-instance-backup-enabled", "DB_INSTANCE_BACKUP_ENABLED", "AWS::RDS::DBInstance"),
+    ConfigRule("s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "AWS::S3::Bucket"),
+    ConfigRule("iam-root-access-key-check", "IAM_ROOT_ACCESS_KEY_CHECK", "AWS::::Account"),
+)
 
 
 @dataclass(frozen=True)

@@ -305,11 +305,7 @@ def series(
     at = t1 if at is None else at
     last = published_through(sc, at)
     key = (namespace, metric, tuple(sorted(dims)))
-    out = [
-        p
-        for p in hourly_points(sc)
-        if t0 <= p.ts < t1 and (p.namespace, p.metric, tuple(sorted(p.dims))) == key
-    ]
+    out = [p for p in hourly_points(sc) if t0 <= p.ts < t1 and (p.namespace, p.metric, tuple(sorted(p.dims))) == key]
     lo = max(sc.first_minute_index, sc.minute_index(t0) - 1)
     for i in range(lo, last + 1):
         for p in minute_points(sc, i):

@@ -320,9 +320,7 @@ def build_scenario(seed: int = 7, start: datetime | None = None) -> Scenario:
     template = next(s for s in SERVICES if s.name == P1_SERVICE)
     deploy_time = start - DEPLOY_MINUTES_BEFORE_START * MINUTE
     rollback_time = start + ROLLBACK_MINUTES_AFTER_START * MINUTE
-    deploy = Deployment(
-        make_uuid(r), deploy_time, DEPLOYER, DEPLOYER_IP, template.function_name, make_hex(r, 64)
-    )
+    deploy = Deployment(make_uuid(r), deploy_time, DEPLOYER, DEPLOYER_IP, template.function_name, make_hex(r, 64))
     rollback = Deployment(
         make_uuid(r), rollback_time, ROLLBACK_ENGINEER, ROLLBACK_IP, template.function_name, make_hex(r, 64)
     )

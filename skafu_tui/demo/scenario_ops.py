@@ -63,9 +63,7 @@ class BackupJob:
             "BackupType": "",
         }
         if self.state == "COMPLETED":
-            out["RecoveryPointArn"] = (
-                f"arn:aws:rds:{REGION}:{ACCOUNT_ID}:snapshot:awsbackup:job-{self.id.lower()}"
-            )
+            out["RecoveryPointArn"] = f"arn:aws:rds:{REGION}:{ACCOUNT_ID}:snapshot:awsbackup:job-{self.id.lower()}"
         if self.message:
             out["StatusMessage"] = self.message
         return out
@@ -162,8 +160,7 @@ def health_events(sc: Scenario) -> list[dict[str, Any]]:
             "eventScopeCode": "ACCOUNT_SPECIFIC",
             "description": {
                 "latestDescription": (
-                    f"A required maintenance update is scheduled for {DB_INSTANCE} "
-                    "during its maintenance window."
+                    f"A required maintenance update is scheduled for {DB_INSTANCE} during its maintenance window."
                 )
             },
             "entities": [
@@ -207,9 +204,7 @@ def cost_daily(sc: Scenario) -> list[dict[str, Any]]:
             amount = base * r.uniform(0.94, 1.06)
             if service == SPIKE_SERVICE and back <= SPIKE_DAYS:
                 amount += SPIKE_EXTRA_USD * r.uniform(0.95, 1.05)
-            rows.append(
-                {"date": d.isoformat(), "service": service, "amount": round(amount, 2), "unit": "USD"}
-            )
+            rows.append({"date": d.isoformat(), "service": service, "amount": round(amount, 2), "unit": "USD"})
     return rows
 
 
@@ -276,8 +271,7 @@ def anomalies(sc: Scenario) -> list[dict[str, Any]]:
     spike_rows = [
         row
         for row in cost_daily(sc)
-        if row["service"] == SPIKE_SERVICE
-        and date.fromisoformat(row["date"]) >= today - timedelta(days=SPIKE_DAYS)
+        if row["service"] == SPIKE_SERVICE and date.fromisoformat(row["date"]) >= today - timedelta(days=SPIKE_DAYS)
     ]
     actual = round(sum(float(row["amount"]) for row in spike_rows), 2)
     expected = round(base * len(spike_rows), 2)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from skafu_tui.demo.scenario_model import Scenario, build_scenario
 
@@ -29,9 +31,7 @@ SEED_TIMEOUT_S = 30.0
 class ScenarioRunner:
     """The parent's handle on the child: scenario clock, seeding outcome, and :meth:`stop`."""
 
-    def __init__(
-        self, process: subprocess.Popen[bytes], scenario: Scenario, speed: float, clock_zero: float
-    ) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], scenario: Scenario, speed: float, clock_zero: float) -> None:
         self.process = process
         self.scenario = scenario
         self.speed = speed
@@ -98,7 +98,10 @@ def start_runner(endpoint: str, *, speed: float, start: datetime | None, seed_va
         "--seed", str(seed_value),
         "--clock-zero", repr(clock_zero),
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None)
+    # The child imports this very package, wherever it was imported from.
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, env=env)
     runner = ScenarioRunner(proc, scenario, speed, clock_zero)
     runner.wait_seeded()
     return runner
@@ -121,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clock-zero", type=float, default=None, help="time.monotonic() at scenario start")
     parser.add_argument("--no-drive", action="store_true", help="seed, then exit")
     args = parser.parse_args(argv)
+    # Ctrl-C in a terminal reaches the whole process group: the server decides when we stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from skafu_tui.demo.driver import Driver
     from skafu_tui.demo.seeder import seed
 

@@ -1,8 +1,7 @@
-"""Security side of the skafu scenario: CloudTrail events, GuardDuty findings, Config compliance.
+"""CloudTrail side of the skafu scenario: deployments, console logins, the security-group change.
 
-Records are built in the exact shape the matching AWS read returns (timestamps of json/rest-json
-``timestamp`` members as epoch seconds, GuardDuty's string timestamps as ISO 8601). Identifiers
-that only exist once seeded (detector id, security group id) are passed in as ``ids``.
+Events are built in the shape LookupEvents returns (``EventTime`` as epoch seconds, the record
+as a JSON string). The security group's id exists only once seeded, so it is passed in ``ids``.
 """
 
 from __future__ import annotations
@@ -15,13 +14,9 @@ from typing import Any
 
 from skafu_tui.demo.scenario_model import (
     ACCOUNT_ID,
-    DAY,
     DEPLOY_EVENT_NAME,
     DEPLOYER_IP,
-    EXFIL_IP,
     FAILED_LOGIN_IP,
-    HIGH_FINDING_SEVERITY,
-    HIGH_FINDING_TYPE,
     HOUR,
     LIVE_INCIDENT_FIRST_MINUTE,
     LIVE_INCIDENT_PERIOD_MINUTES,
@@ -102,9 +97,7 @@ class TrailEvent:
             "eventName": self.name,
             "awsRegion": REGION,
             "sourceIPAddress": self.ip,
-            "userAgent": "aws-cli/2.17.20 Python/3.11.9"
-            if self.event_type == "AwsApiCall"
-            else "Mozilla/5.0",
+            "userAgent": "aws-cli/2.17.20 Python/3.11.9" if self.event_type == "AwsApiCall" else "Mozilla/5.0",
             "requestParameters": dict(self.request) if self.request is not None else None,
             "responseElements": dict(self.response) if self.response is not None else None,
             "eventID": self.event_id,
@@ -235,9 +228,7 @@ def seeded_trail_events(sc: Scenario, ids: Mapping[str, str] | None = None) -> l
                             "ipProtocol": "tcp",
                             "fromPort": 5432,
                             "toPort": 5432,
-                            "ipRanges": {
-                                "items": [{"cidrIp": "0.0.0.0/0", "description": "temp debug access"}]
-                            },
+                            "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0", "description": "temp debug access"}]},
                         }
                     ]
                 },
@@ -259,13 +250,9 @@ def live_trail_events(sc: Scenario, t0: datetime, t1: datetime) -> list[TrailEve
     out: list[TrailEvent] = []
     if t0 <= sc.rollback.time < t1:
         out.extend(
-            _deploy_events(
-                sc.rollback, f"template-management-api/rollback-{sc.rollback.code_sha256[:8]}.zip", False
-            )
+            _deploy_events(sc.rollback, f"template-management-api/rollback-{sc.rollback.code_sha256[:8]}.zip", False)
         )
-    first_k = max(
-        0, int(((t0 - sc.start) / MINUTE - LIVE_INCIDENT_FIRST_MINUTE) // LIVE_INCIDENT_PERIOD_MINUTES)
-    )
+    first_k = max(0, int(((t0 - sc.start) / MINUTE - LIVE_INCIDENT_FIRST_MINUTE) // LIVE_INCIDENT_PERIOD_MINUTES))
     k = first_k
     while True:
         inc = sc.live_incident(k)
@@ -296,160 +283,3 @@ def failed_logins(sc: Scenario, at: datetime, hours: float = 24) -> int:
     """Failed console logins in [at - hours, at)."""
     events = seeded_trail_events(sc) + live_trail_events(sc, sc.start, at)
     return sum(1 for e in events if e.name == "ConsoleLogin" and e.error and at - hours * HOUR <= e.time < at)
-
-
-# -- GuardDuty ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FindingSpec:
-    id: str
-    type: str
-    severity: float
-    first_seen: datetime
-    last_seen: datetime
-    archived: bool
-    title: str
-    count: int = 1
-
-
-def finding_specs(sc: Scenario) -> list[FindingSpec]:
-    r = rng(sc.seed, "guardduty")
-    s = sc.start
-    return [
-        FindingSpec(
-            sc.finding_id,
-            HIGH_FINDING_TYPE,
-            HIGH_FINDING_SEVERITY,
-            sc.finding_first_seen,
-            s - timedelta(minutes=3),
-            False,
-            "Credentials for instance role skafu-ecs-task-role used from an external IP address.",
-            7,
-        ),
-        FindingSpec(
-            make_hex(r, 32),
-            "UnauthorizedAccess:EC2/SSHBruteForce",
-            5.0,
-            s - 6 * HOUR,
-            s - 5 * HOUR,
-            False,
-            "SSH brute force attacks against i-bastion.",
-            212,
-        ),
-        FindingSpec(
-            make_hex(r, 32),
-            "Recon:EC2/PortProbeUnprotectedPort",
-            2.0,
-            s - 3 * DAY,
-            s - 2 * DAY,
-            False,
-            "Unprotected port on EC2 instance is being probed.",
-            38,
-        ),
-        FindingSpec(
-            make_hex(r, 32),
-            "Policy:IAMUser/RootCredentialUsage",
-            2.0,
-            s - 5 * DAY,
-            s - 5 * DAY,
-            True,
-            "API ListBuckets was invoked using root credentials.",
-        ),
-        FindingSpec(
-            make_hex(r, 32),
-            "Discovery:S3/AnomalousBehavior",
-            5.0,
-            s - 2 * DAY,
-            s - 2 * DAY + HOUR,
-            True,
-            "An unusual S3 API was invoked by ci-deployer.",
-        ),
-    ]
-
-
-def finding_record(sc: Scenario, f: FindingSpec, detector_id: str) -> dict[str, Any]:
-    """A GuardDuty ``Finding`` as GetFindings returns it."""
-    exfil = f.type == HIGH_FINDING_TYPE
-    resource: dict[str, Any] = {
-        "ResourceType": "AccessKey",
-        "AccessKeyDetails": {
-            "AccessKeyId": "ASIAXAMPLEECSTASK001" if exfil else "AKIAXAMPLECIDEPLOY01",
-            "PrincipalId": "AROAXAMPLEECSTASKROLE:task" if exfil else "AIDAXAMPLECIDEPLOYER",
-            "UserName": "skafu-ecs-task-role" if exfil else "ci-deployer",
-            "UserType": "AssumedRole" if exfil else "IAMUser",
-        },
-    }
-    service: dict[str, Any] = {
-        "ServiceName": "guardduty",
-        "DetectorId": detector_id,
-        "Archived": f.archived,
-        "Count": f.count,
-        "EventFirstSeen": iso_ms(f.first_seen),
-        "EventLastSeen": iso_ms(f.last_seen),
-        "ResourceRole": "TARGET",
-        "Action": {
-            "ActionType": "AWS_API_CALL",
-            "AwsApiCallAction": {
-                "Api": "ListBuckets",
-                "CallerType": "Remote IP",
-                "ServiceName": "s3.amazonaws.com",
-                "RemoteIpDetails": {
-                    "IpAddressV4": EXFIL_IP if exfil else "198.51.100.90",
-                    "Country": {"CountryName": "Netherlands" if exfil else "United States"},
-                    "Organization": {
-                        "Asn": "64500",
-                        "AsnOrg": "Example Hosting BV",
-                        "Isp": "Example Hosting",
-                    },
-                },
-            },
-        },
-    }
-    return {
-        "AccountId": ACCOUNT_ID,
-        "Arn": f"arn:aws:guardduty:{REGION}:{ACCOUNT_ID}:detector/{detector_id}/finding/{f.id}",
-        "CreatedAt": iso_ms(f.first_seen),
-        "UpdatedAt": iso_ms(f.last_seen),
-        "Id": f.id,
-        "Partition": "aws",
-        "Region": REGION,
-        "SchemaVersion": "2.0",
-        "Severity": f.severity,
-        "Confidence": 8.0,
-        "Type": f.type,
-        "Title": f.title,
-        "Description": f.title,
-        "Resource": resource,
-        "Service": service,
-    }
-
-
-# -- Config ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConfigRule:
-    name: str
-    identifier: str
-    resource_type: str
-    params: Mapping[str, str] | None = None
-
-
-CONFIG_RULES: tuple[ConfigRule, ...] = (
-    ConfigRule(
-        "s3-bucket-server-side-encryption-enabled",
-        "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
-        "AWS::S3::Bucket",
-    ),
-    ConfigRule("rds-storage-encrypted", "RDS_STORAGE_ENCRYPTED", "AWS::RDS::DBInstance"),
-    ConfigRule(
-        "cw-loggroup-retention-period-check",
-        "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
-        "AWS::Logs::LogGroup",
-        {"MinRetentionTime": "30"},
-    ),
-    ConfigRule("db-instance-backup-enabled", "DB_INSTANCE_BACKUP_ENABLED", "AWS::RDS::DBInstance"),
-    ConfigRule("s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "AWS::S3::Bucket"),
-    ConfigRule("iam-root-access-key-check", "IAM_ROOT_ACCESS_KEY_CHECK", "AWS::::Account"),
-)

@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from skafu_tui.demo import scenario_ops as ops
+from skafu_tui.demo.scenario_findings import finding_record, finding_specs
 from skafu_tui.demo.scenario_inventory import (
     BACKUP_PLAN,
     BUCKETS,
     CLOUDFRONT_COMMENT,
+    CONFIG_RULES,
     DB_INSTANCES,
     LAMBDA_ROLE,
     LOG_GROUPS,
@@ -41,13 +43,7 @@ from skafu_tui.demo.scenario_model import (
     month_start,
     next_month_start,
 )
-from skafu_tui.demo.scenario_security import (
-    CONFIG_RULES,
-    SG_NAME,
-    finding_record,
-    finding_specs,
-    seeded_trail_events,
-)
+from skafu_tui.demo.scenario_security import SG_NAME, seeded_trail_events
 
 if TYPE_CHECKING:
     from skafu_tui.demo.seeder import Clients, Seeded
@@ -87,9 +83,7 @@ def seed_network(clients: Clients, sc: Scenario, out: Seeded) -> None:
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Cluster", "Value": ECS_CLUSTER}]}],
     )
     instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
-    lb = elb.create_load_balancer(
-        Name=ALB_NAME, Subnets=subnet_ids, Scheme="internet-facing", Type="application"
-    )
+    lb = elb.create_load_balancer(Name=ALB_NAME, Subnets=subnet_ids, Scheme="internet-facing", Type="application")
     out.ids["alb_arn"] = lb["LoadBalancers"][0]["LoadBalancerArn"]
     health: list[dict[str, Any]] = []
     k = 0
@@ -188,9 +182,7 @@ def seed_platform(clients: Clients, sc: Scenario, out: Seeded) -> None:
             "Enabled": True,
             "Origins": {
                 "Quantity": 1,
-                "Items": [
-                    {"Id": "web-assets", "DomainName": origin, "S3OriginConfig": {"OriginAccessIdentity": ""}}
-                ],
+                "Items": [{"Id": "web-assets", "DomainName": origin, "S3OriginConfig": {"OriginAccessIdentity": ""}}],
             },
             "DefaultCacheBehavior": {
                 "TargetOriginId": "web-assets",
@@ -294,9 +286,9 @@ def seed_security(clients: Clients, sc: Scenario, out: Seeded) -> None:
     acm = clients("acm")
     certs = self_signed([(c.domain, c.not_before, c.not_after) for c in sc.certificates])
     for c, (pem, key) in zip(sc.certificates, certs, strict=True):
-        arn = acm.import_certificate(
-            Certificate=pem, PrivateKey=key, Tags=[{"Key": "platform", "Value": "skafu"}]
-        )["CertificateArn"]
+        arn = acm.import_certificate(Certificate=pem, PrivateKey=key, Tags=[{"Key": "platform", "Value": "skafu"}])[
+            "CertificateArn"
+        ]
         out.certificates[c.domain] = arn
 
 

@@ -108,9 +108,7 @@ def post_json(url: str, body: Any, timeout: float = 30.0) -> int:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             text = resp.read().decode() or "{}"
     except urllib.error.HTTPError as exc:
-        raise SeedFailed(
-            f"POST {url}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:500]}"
-        ) from None
+        raise SeedFailed(f"POST {url}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:500]}") from None
     doc = json.loads(text)
     return int(doc.get("stored", len(body) if isinstance(body, list) else 0)) if isinstance(doc, dict) else 0
 
@@ -167,9 +165,7 @@ def seed_alarms(clients: Clients, sc: Scenario) -> None:
             "version": "1.0",
             "queryDate": (t.time if t else sc.start).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
         }
-        cw.set_alarm_state(
-            AlarmName=name, StateValue=state, StateReason=reason, StateReasonData=json.dumps(data)
-        )
+        cw.set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason, StateReasonData=json.dumps(data))
     # set_alarm_state records the transition it makes itself (at the time of the call), so the
     # history seeded here is what came before: transitions the current state does not re-enact.
     reenacted = {name for name, state in states.items() if state in (INSUFFICIENT_DATA, "ALARM")}

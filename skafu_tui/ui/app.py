@@ -8,6 +8,7 @@ code, but 10,000 findings should not stall input) and the result is drawn by the
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from skafu_tui.assess import Assessment, assess
 from skafu_tui.assess.freshness import all_freshness
 from skafu_tui.snapshot import Snapshot
 from skafu_tui.ui.header import SourcesBar, StatusHeader
+from skafu_tui.ui.incident_service import IncidentHub, IncidentsUpdated
 from skafu_tui.ui.keys import APP_BINDINGS, PANES
 from skafu_tui.ui.messages import AssessmentReady, SessionStatus, SnapshotReady
 from skafu_tui.ui.panes import PANE_CLASSES
@@ -76,6 +78,7 @@ class SkafuApp(App[None]):
         *,
         clock: Callable[[], datetime] = utcnow,
         start_session: bool = True,
+        state_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.cfg = cfg
@@ -89,6 +92,8 @@ class SkafuApp(App[None]):
         self.paused = False
         self.unacknowledged: Callable[[], int] = lambda: 0
         """How many open incidents nobody acknowledged (the quit confirmation asks when > 0)."""
+        self.incident_hub = IncidentHub(self, cfg, options, clock, state_dir)
+        """The ledger and the incident engine (`state_dir` overrides options.state_dir, for tests)."""
 
     # --- layout ------------------------------------------------------------------------
 
@@ -111,6 +116,7 @@ class SkafuApp(App[None]):
                 profile=self.options.profile or ("demo" if self.options.demo else ""),
                 regions=tuple(self.options.regions or self.cfg.aws.regions),
             )
+        self.incident_hub.start()
         self._tick()
         self.set_interval(1.0, self._tick)
         if self.start_session and self.options is not None:
@@ -152,6 +158,13 @@ class SkafuApp(App[None]):
         assessment = assess(snapshot, self.cfg, self.clock())
         if not get_current_worker().is_cancelled:
             self.post_message(AssessmentReady(snapshot, assessment))
+            self.incident_hub.after_assessment(assessment, snapshot)
+
+    def on_incidents_updated(self, message: IncidentsUpdated) -> None:
+        self.incident_hub.apply(message)
+
+    def on_unmount(self) -> None:
+        self.incident_hub.close()
 
     def on_assessment_ready(self, message: AssessmentReady) -> None:
         assessment: Assessment = message.assessment
@@ -175,6 +188,7 @@ class SkafuApp(App[None]):
         now = self.clock()
         header = self.query_one(StatusHeader)
         header.tick(now)
+        self.incident_hub.poll()
         if now.second % 15 == 0 or not header.window:
             header.set_state(window=window_summary(self.cfg, now))
         if self.snapshot is not None and now.second % 5 == 0:
@@ -216,6 +230,18 @@ class SkafuApp(App[None]):
             return
         now = self.clock()
         self.push_screen(SourcesScreen(all_freshness(self.snapshot, now), now))
+
+    def action_maintenance(self) -> None:
+        from skafu_tui.ui.screens.maintenance import MaintenanceScreen
+
+        if not isinstance(self.screen, MaintenanceScreen):
+            self.push_screen(MaintenanceScreen(self.cfg))
+
+    def action_handover(self) -> None:
+        from skafu_tui.ui.screens.change_handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen(self.cfg))
 
     def action_request_quit(self) -> None:
         count = self.unacknowledged()

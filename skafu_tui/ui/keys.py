@@ -10,6 +10,8 @@ PANES: tuple[tuple[str, str, str], ...] = (
     ("security", "Security", "3"),
     ("cost", "Cost", "4"),
     ("capacity", "Capacity", "5"),
+    ("incidents", "Incidents", "6"),
+    ("changes", "Changes", "7"),
 )
 
 APP_BINDINGS: list[Binding] = [
@@ -21,6 +23,8 @@ APP_BINDINGS: list[Binding] = [
     Binding("p", "toggle_pause", "Pause", id="pause"),
     Binding("question_mark", "help", "Help", id="help"),
     Binding("s", "sources", "Sources", id="sources"),
+    Binding("m", "maintenance", "Maintenance", id="maintenance"),
+    Binding("h", "handover", "Handover", id="handover"),
     Binding("q", "request_quit", "Quit", id="quit"),
     Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False),
 ]

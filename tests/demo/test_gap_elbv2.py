@@ -16,7 +16,7 @@ TARGETS: list[dict[str, Any]] = [{"Id": "10.0.1.10", "Port": 8080}, {"Id": "10.0
 @pytest.fixture(autouse=True)
 def stock_is_stock() -> None:
     # Our patches are process-global: a stock endpoint in this process must not have them.
-    assert not getattr(FakeTargetGroup, "_skafu_installed", False), "moto patched in the test process"
+    assert not getattr(FakeTargetGroup, "_skafu_patched", False), "moto patched in the test process"
 
 
 async def target_group_with_targets(aws: Any, elbv2: Any) -> str:

@@ -15,10 +15,10 @@ import pytest
 
 from skafu_tui.config import Config, load_config
 from skafu_tui.demo import scenario as S
+from skafu_tui.demo.scenario_findings import finding_record
 from skafu_tui.demo.scenario_inventory import LOG_GROUPS, LOG_RETENTION_POLICY_DAYS
 from skafu_tui.demo.scenario_model import DAY, MINUTE, Scenario, backup_slots
 from skafu_tui.demo.scenario_ops import SPIKE_SERVICE, live_backup_jobs
-from skafu_tui.demo.scenario_security import finding_record
 from skafu_tui.metric_plan import build_plan
 
 ROOT = Path(__file__).resolve().parents[2]

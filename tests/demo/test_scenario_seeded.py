@@ -13,11 +13,8 @@ import pytest
 from scenario_support import aws
 
 from skafu_tui.demo import scenario as S
-from skafu_tui.demo.scenario_model import MINUTE
 
 pytestmark = pytest.mark.xdist_group("skafu-demo")
-
-WINDOW = 15 * MINUTE
 
 
 def _query(qid: str, ns: str, metric: str, dims: dict[str, str], stat: str) -> dict[str, Any]:
@@ -36,6 +33,9 @@ async def test_p1_window_figures_match_the_scenario(skafu_scenario: Any) -> None
     endpoint, sc = skafu_scenario
     f = skafu_scenario.facts
     api = {"ApiName": f.p1_service}
+    # One 15-minute period starting at the window's first complete minute (CloudWatch rounds
+    # StartTime down to the minute, so start - 15 min would take one minute more).
+    first = min(p.ts for p in S.metric_series(sc, "AWS/ApiGateway", "Count", tuple(api.items())))
     async with aws(endpoint, "cloudwatch") as cw:
         resp = await cw.get_metric_data(
             MetricDataQueries=[
@@ -43,7 +43,7 @@ async def test_p1_window_figures_match_the_scenario(skafu_scenario: Any) -> None
                 _query("count", "AWS/ApiGateway", "Count", api, "Sum"),
                 _query("p95", "AWS/ApiGateway", "Latency", api, "p95"),
             ],
-            StartTime=sc.start - WINDOW,
+            StartTime=first,
             EndTime=sc.start,
         )
     got = {r["Id"]: r["Values"] for r in resp["MetricDataResults"]}

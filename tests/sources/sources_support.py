@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import botocore.session
+from botocore import xform_name
 
 from skafu_tui.aws.session import AwsSettings
 
@@ -49,3 +53,15 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     async with asyncio.timeout(timeout):
         while not condition():  # noqa: ASYNC110 - the condition is a snapshot field, not an event
             await asyncio.sleep(0.01)
+
+
+@functools.cache
+def snake_to_operation(service: str) -> dict[str, str]:
+    """snake_case client method → API operation name, for one service."""
+    model = _botocore().get_service_model(service)
+    return {xform_name(op): op for op in model.operation_names}
+
+
+@functools.cache
+def _botocore() -> botocore.session.Session:
+    return botocore.session.get_session()

@@ -9,17 +9,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import pytest_asyncio
 from fault_proxy import CLIENT_HOOKS, Fault, FaultProxy, error
-from sources_support import SeededDemo, settings_for, wait_for
+from sources_support import SeededDemo, settings_for, snake_to_operation, wait_for
 
+from skafu_tui.aws import catalog
+from skafu_tui.aws.readonly import MutationRefused, is_read_only
+from skafu_tui.aws.session import ClientPool
 from skafu_tui.config import Config
 from skafu_tui.poller import Poller
 from skafu_tui.snapshot import Snapshot, SourceStatus
 
 S = SourceStatus
+# One worker runs this module, so the scenario is seeded once for it.
+pytestmark = pytest.mark.xdist_group("demo-faults")
 
 
 @pytest_asyncio.fixture
@@ -30,8 +36,10 @@ async def proxy(demo: SeededDemo) -> AsyncIterator[FaultProxy]:
     await p.stop()
 
 
-def poller_via(proxy: FaultProxy, cfg: Config, groups: list[str], **kwargs: object) -> Poller:
-    settings = settings_for(proxy.endpoint, read_timeout_s=0.4, connect_timeout_s=0.4)
+def poller_via(
+    proxy: FaultProxy, cfg: Config, groups: list[str], read_timeout_s: float = 5.0, **kwargs: object
+) -> Poller:
+    settings = settings_for(proxy.endpoint, read_timeout_s=read_timeout_s)
     return Poller(cfg, settings, groups=groups, client_hooks=CLIENT_HOOKS, **kwargs)  # type: ignore[arg-type]
 
 
@@ -159,16 +167,19 @@ CASES = [
 ]
 
 
-# Each round's faults sit on distinct APIs, so one poll of all their groups checks them together.
-ROUNDS = [[c for c in CASES if c[2] != "ListDetectors"], [c for c in CASES if c[2] == "ListDetectors"]]
+# Each round's faults sit on distinct APIs, so one poll of all their groups checks them together;
+# the delayed answer gets a round of its own with a short read timeout.
+SEPARATE = ("ListDetectors", "ListFunctions")
+ROUNDS = [[c for c in CASES if c[2] not in SEPARATE], *([c] for c in CASES if c[2] in SEPARATE)]
 
 
-@pytest.mark.parametrize("cases", ROUNDS, ids=["round1", "round2"])
+@pytest.mark.parametrize("cases", ROUNDS, ids=["most", *SEPARATE])
 async def test_faults_become_states_with_words(proxy: FaultProxy, cfg: Config, cases: list[tuple]) -> None:  # type: ignore[type-arg]
     for _, service, operation, fault, *_ in cases:
         proxy.faults[(service, operation)] = fault
     groups = [c[0] for c in cases]
-    async with poller_via(proxy, cfg, groups) as poller:
+    delayed = any(c[3].kind == "delay" for c in cases)
+    async with poller_via(proxy, cfg, groups, read_timeout_s=0.3 if delayed else 5.0) as poller:
         snap = await poller.poll_once()  # never raises
     sources = {loop.group.name: loop.group.source for loop in poller._loops}
     for group, service, operation, _, status, words, action in cases:
@@ -231,3 +242,48 @@ async def test_unreachable_endpoint(cfg: Config) -> None:
     assert snap.source("rds").message.startswith("cannot reach http://127.0.0.1:9")
     assert snap.source("budgets").status is S.UNREACHABLE
     assert snap.account == ""
+
+
+# --- read-only by construction, against the endpoint -----------------------------------
+
+
+async def test_a_full_poll_issues_only_declared_operations(demo: SeededDemo, cfg: Config) -> None:
+    issued: set[tuple[str, str]] = set()
+
+    def record(model: Any, **_: Any) -> None:
+        issued.add((model.service_model.service_name, model.name))
+
+    async with Poller(cfg, settings_for(demo.endpoint), client_hooks=[("before-call", record)]) as poller:
+        await poller.poll_once()
+    assert issued and issued <= catalog.OPERATIONS
+    assert all(is_read_only(op) for _, op in issued)
+
+
+@pytest.mark.parametrize(
+    ("service", "method", "params"),
+    [
+        ("guardduty", "create_detector", {"Enable": True}),
+        ("guardduty", "archive_findings", {"DetectorId": "x", "FindingIds": ["y"]}),
+        ("s3", "delete_bucket", {"Bucket": "skafu-prod-artifacts"}),
+        ("cloudwatch", "put_metric_alarm", {}),  # refused before parameters are even validated
+        ("rds", "reboot_db_instance", {"DBInstanceIdentifier": "skafu-prod-db"}),
+        ("cloudtrail", "stop_logging", {"Name": "skafu-org-trail"}),
+    ],
+)
+async def test_a_mutating_call_is_refused_before_it_is_sent(
+    proxy: FaultProxy, service: str, method: str, params: dict[str, Any]
+) -> None:
+    async with ClientPool(settings_for(proxy.endpoint), client_hooks=CLIENT_HOOKS) as pool:
+        client = await pool.client(service)
+        with pytest.raises(MutationRefused) as refused:
+            await getattr(client, method)(**params)
+        # A read through the same client still works and does reach the endpoint.
+        read = next(
+            m
+            for m in ("list_detectors", "list_buckets", "describe_alarms", "describe_db_instances", "describe_trails")
+            if hasattr(client, m)
+        )
+        await getattr(client, read)()
+    assert refused.value.operation == snake_to_operation(service)[method]
+    assert [op for (svc, op) in proxy.seen if svc == service] == [snake_to_operation(service)[read]]
+    assert pool.meter.total_calls == 1

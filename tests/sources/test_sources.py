@@ -20,6 +20,9 @@ from skafu_tui.models import AlarmState, BackupState, Compliance
 from skafu_tui.poller import Poller
 from skafu_tui.snapshot import Snapshot, SourceName, SourceStatus
 
+# One worker runs this module, so the scenario is seeded once for it.
+pytestmark = pytest.mark.xdist_group("demo-sources")
+
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def snap(demo: SeededDemo, cfg: Config) -> Snapshot:
@@ -29,9 +32,9 @@ async def snap(demo: SeededDemo, cfg: Config) -> Snapshot:
 
 
 def window(snap: Snapshot, key: str, demo: SeededDemo, minutes: int = 15) -> list[float]:
-    # The scenario's window figures take the last ``minutes`` whole-minute datapoints before now.
+    # The scenario's window figures take the datapoints stamped in [now - minutes, now).
     series = snap.metrics[key]
-    start = demo.now.replace(second=0) - timedelta(minutes=minutes)
+    start = demo.now - timedelta(minutes=minutes)
     return [v for t, v in zip(series.timestamps, series.values, strict=True) if start <= t < demo.now]
 
 
@@ -119,7 +122,8 @@ def test_business_metrics_last_24h(snap: Snapshot, demo: SeededDemo) -> None:
 
     series = snap.metrics["biz/projectsCreated"]
     assert series.period_s == 3600
-    recent = [v for t, v in zip(series.timestamps, series.values, strict=True) if t >= demo.now - timedelta(hours=24)]
+    since = demo.now - timedelta(hours=24)
+    recent = [v for t, v in zip(series.timestamps, series.values, strict=True) if since <= t < demo.now]
     assert sum(recent) == pytest.approx(business_total(demo.scenario, "ProjectsCreated"), rel=1e-6)
 
 

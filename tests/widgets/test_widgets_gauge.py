@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from widget_helpers import screen_lines
 
+from tests.widgets.widget_helpers import screen_lines
 from widgets import STATUS_LEVELS, ThresholdGauge, gauge_status
 
 TARGET, ALERT = 70.0, 80.0

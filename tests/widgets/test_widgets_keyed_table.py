@@ -8,8 +8,8 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
-from widget_helpers import screen_text, wait_for
 
+from tests.widgets.widget_helpers import screen_text, wait_for
 from widgets import KeyedTable
 
 COLUMNS = ["host", "status", "p95"]

@@ -13,8 +13,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from widget_helpers import wait_for
 
+from tests.widgets.widget_helpers import wait_for
 from widgets import (
     FreshnessLabel,
     KeyedTable,

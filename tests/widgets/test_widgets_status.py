@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
-from widget_helpers import screen_text, wait_for
 
+from tests.widgets.widget_helpers import screen_text, wait_for
 from widgets import STATUS_LEVELS, FreshnessLabel, StatusBadge, format_age, format_countdown, status_level
 
 GENERIC = ["ok", "warn", "fail", "unknown", "stale", "healthy", "degraded", "unhealthy"]

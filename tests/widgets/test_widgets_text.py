@@ -6,8 +6,8 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.content import Content
-from widget_helpers import screen_text
 
+from tests.widgets.widget_helpers import screen_text
 from widgets import SafeLabel, SafeStatic, inert, literal, plain
 
 HOSTILE = ["[bold red]x[/]", "web-01 [/]", "[@click=app.quit]x[/]", "[link=https://evil.example]y[/]"]

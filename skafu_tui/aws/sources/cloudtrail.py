@@ -89,7 +89,7 @@ def to_event(raw: dict[str, Any], region: str) -> TrailEvent | None:
 async def _lookup(
     pool: ClientPool, client: Any, region: str, attribute: tuple[str, str], start: datetime, end: datetime
 ) -> list[dict[str, Any]]:
-    limiter = pool.limiter("cloudtrail:LookupEvents", region, LOOKUP_RATE)
+    limiter = pool.limiter("cloudtrail:LookupEvents", region, LOOKUP_RATE, burst=LOOKUP_RATE)
     params: dict[str, Any] = {
         "LookupAttributes": [{"AttributeKey": attribute[0], "AttributeValue": attribute[1]}],
         "StartTime": start,

@@ -252,9 +252,6 @@ class MetricStore:
         """Exact match on the dimension set, whatever order the caller lists it in."""
         return self.series.get(series_key(namespace, name, dimensions))
 
-    def point_count(self) -> int:
-        return sum(len(t.times) for s in self.series.values() for t in s.tracks.values())
-
 
 def aligned_start(start: float, period: int) -> float:
     """AWS rounds StartTime down: to the whole minute for periods of a minute or more."""

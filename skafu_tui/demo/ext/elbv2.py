@@ -7,18 +7,22 @@ DescribeTargetHealth then reports that state for the (registered) target, with t
 TargetHealth shape AWS uses. Overrides live on moto's ``FakeTargetGroup`` objects, so moto's
 reset (which rebuilds every backend) drops them together with the target groups; a target
 deregistered later falls back to moto's own answer.
+
+``moto.elbv2.models`` imports all of moto's EC2 (about a second): it is imported, and
+``FakeTargetGroup.health_for`` patched, on the first seed, not at server start. Until something
+is seeded there is nothing to override.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from moto.core.utils import get_service_model
-from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup, elbv2_backends
 
 from .base import LOCK, SeedError, on_reset, seed_kind
 
@@ -51,7 +55,7 @@ def _overrides(group: Any) -> Overrides | None:
     return found
 
 
-def _wrap_health_for(original: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap_health_for(original: Callable[..., Any], status_class: type) -> Callable[..., Any]:
     def health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
         status = original(self, target, ec2_backend)
         overrides = _overrides(self)
@@ -64,12 +68,24 @@ def _wrap_health_for(original: Callable[..., Any]) -> Callable[..., Any]:
         override = overrides.get((target["Id"], port)) or overrides.get((target["Id"], None))
         if override is None:
             return status
-        return FakeHealthStatus(
+        return status_class(
             status.instance_id, status.port, status.health_check_port,
             override.state, override.reason, override.description,
         )
 
     return health_for
+
+
+def _patched_models() -> Any:
+    """``moto.elbv2.models``, imported and with ``health_for`` patched (idempotent)."""
+    from moto.elbv2 import models
+
+    group_class = models.FakeTargetGroup
+    if not getattr(group_class, "_skafu_patched", False):
+        patched = _wrap_health_for(group_class.health_for, models.FakeHealthStatus)
+        setattr(group_class, "health_for", patched)  # noqa: B010
+        setattr(group_class, "_skafu_patched", True)  # noqa: B010
+    return models
 
 
 def _opt_str(item: dict[str, Any], key: str, where: str) -> str | None:
@@ -79,7 +95,9 @@ def _opt_str(item: dict[str, Any], key: str, where: str) -> str | None:
     return value
 
 
-def _validate(account: str, i: int, item: Any) -> tuple[Any, str, int | None, HealthOverride]:
+def _validate(
+    backends: Any, account: str, i: int, item: Any
+) -> tuple[Any, str, int | None, HealthOverride]:
     where = f"[{i}]"
     if not isinstance(item, dict):
         raise SeedError(f"{where}: expected an object")
@@ -96,7 +114,7 @@ def _validate(account: str, i: int, item: Any) -> tuple[Any, str, int | None, He
     if match["account"] != account:
         raise SeedError(f"{where}.TargetGroupArn: belongs to account {match['account']}, not {account}")
     try:
-        group = elbv2_backends[account][match["region"]].target_groups.get(arn)
+        group = backends[account][match["region"]].target_groups.get(arn)
     except KeyError:
         group = None
     if group is None:
@@ -124,7 +142,8 @@ def seed_target_health(account: str, items: list[dict[str, Any]]) -> int:
     if not isinstance(items, list):
         raise SeedError("body: expected a JSON list of target health objects")
     with LOCK:
-        parsed = [_validate(account, i, item) for i, item in enumerate(items)]  # all or nothing
+        backends = _patched_models().elbv2_backends
+        parsed = [_validate(backends, account, i, item) for i, item in enumerate(items)]  # all or nothing
         for group, target_id, port, override in parsed:
             table: Overrides = group.__dict__.setdefault(_ATTR, {})
             table[(target_id, port)] = override
@@ -132,19 +151,24 @@ def seed_target_health(account: str, items: list[dict[str, Any]]) -> int:
 
 
 def reset() -> None:
+    models = sys.modules.get("moto.elbv2.models")
+    if models is None:  # never imported: no target group, no override
+        return
     with LOCK:
-        for _account, _region, backend in elbv2_backends.iter_backends():
+        for _account, _region, backend in models.elbv2_backends.iter_backends():
             groups: dict[str, Any] = getattr(backend, "target_groups", {})
             for group in groups.values():
                 group.__dict__.pop(_ATTR, None)
 
 
+_installed: list[bool] = []
+
+
 def install() -> None:
-    """Patch moto's target health and register the seed kind and reset hook (idempotent)."""
+    """Register the seed kind and reset hook (idempotent); moto is patched on the first seed."""
     with LOCK:
-        if getattr(FakeTargetGroup, "_skafu_installed", False):
+        if _installed:
             return
-        setattr(FakeTargetGroup, "health_for", _wrap_health_for(FakeTargetGroup.health_for))  # noqa: B010
         seed_kind("target-health")(seed_target_health)
         on_reset(reset)
-        setattr(FakeTargetGroup, "_skafu_installed", True)  # noqa: B010
+        _installed.append(True)

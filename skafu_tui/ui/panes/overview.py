@@ -1,26 +1,161 @@
-"""The overview pane."""
+"""The overview (launch screen): overall status, the five services, open incidents, top alerts, cost.
+
+Below ~150 columns the sections stack (services, incidents and cost above the alerts, which take
+the remaining height and scroll); wider, the alerts move to a right-hand column. ``enter`` on a
+service opens the health pane on it; on an alert, the pane that explains it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.containers import Container, Vertical
+from textual.reactive import var
+from textual.widgets import DataTable
 
+from skafu_tui.assess.freshness import freshness_of
+from skafu_tui.ui.filter_bar import FilterableMixin
 from skafu_tui.ui.panes.base import Pane
-from widgets.text import plain
+from skafu_tui.ui.panes.health import SERVICE_COLUMNS, WIDE_AT, HealthPane, service_row
+from skafu_tui.ui.panes.health_format import freshness_text
+from skafu_tui.ui.panes.health_table import FitTable
+from skafu_tui.ui.panes.overview_text import (
+    alert_detail,
+    alert_rows,
+    alert_target,
+    alerts_heading,
+    cost_line,
+    incidents_line,
+    summary_line,
+)
+from widgets.text import SafeStatic, plain
 
 if TYPE_CHECKING:
     from skafu_tui.assess import Assessment
+    from skafu_tui.assess.alerts import Alert
+    from skafu_tui.assess.freshness import SourceFreshness
     from skafu_tui.snapshot import Snapshot
 
+TITLE_EVERY_S = 15.0
 
-class OverviewPane(Pane):
+
+class OverviewPane(FilterableMixin, Pane):
     title = "Overview"
+    sources = ("metrics", "alarms", "cost", "budgets")
+
+    DEFAULT_CSS = """
+    OverviewPane #ov-columns { height: 1fr; min-height: 16; layout: vertical; }
+    OverviewPane.-wide #ov-columns { layout: horizontal; }
+    OverviewPane #ov-left { height: auto; }
+    OverviewPane.-wide #ov-left { width: 84; height: 1fr; margin-right: 2; }
+    OverviewPane #ov-right { height: 1fr; min-height: 7; }
+    OverviewPane.-wide #ov-right { width: 1fr; }
+    OverviewPane #ov-services { height: auto; }
+    OverviewPane #ov-incidents { margin-top: 1; }
+    OverviewPane.-wide #ov-incidents { margin-top: 1; }
+    OverviewPane #ov-alerts { height: 1fr; min-height: 4; }
+    OverviewPane #ov-alert-detail { height: 1; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
+    OverviewPane.-wide #ov-alert-detail { height: auto; max-height: 4; text-wrap: wrap; }
+    """
+
+    incident_counts: var[dict[str, int] | None] = var[dict[str, int] | None](None, always_update=True)
+    """Open incidents by class (``{"P0": 0, "P1": 1, …}``); ``None`` until the incident ledger is wired."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._alerts: dict[str, Alert] = {}
+        self._snapshot: Snapshot | None = None
+        self._others: tuple[SourceFreshness, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(plain("Overview: waiting for data…"), id="overview-body")
+        yield SafeStatic(freshness_text(self.title, ()), id="ov-title")
+        yield SafeStatic(plain("waiting for data…", style="dim"), id="ov-summary")
+        with Container(id="ov-columns"):
+            with Vertical(id="ov-left"):
+                yield FitTable(SERVICE_COLUMNS, flex=0, id="ov-services", name="services")
+                yield SafeStatic(incidents_line(None, ()), id="ov-incidents")
+                yield SafeStatic(id="ov-cost")
+            with Vertical(id="ov-right"):
+                yield SafeStatic(id="ov-alerts-head")
+                yield FitTable(["", "area", "alert", "detail"], flex=3, caps={2: 34}, reserve_scrollbar=True,
+                               id="ov-alerts", name="alerts")
+                yield SafeStatic(id="ov-alert-detail")
+
+    def on_mount(self) -> None:
+        self.set_interval(TITLE_EVERY_S, self._retitle, name="overview-title")
+
+    # --- drawing --------------------------------------------------------------------------
 
     def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
-        self.query_one("#overview-body", Static).update(plain(f"Overview: {assessment.system.overall_status.value}"))
+        self._snapshot = snapshot
+        self._others = assessment.sources
+        self._title([assessment.source(n) for n in self.sources])
+        system = assessment.system
+        self.query_one("#ov-summary", SafeStatic).update(summary_line(system))
+        self.query_one("#ov-services", FitTable).set_rows(service_row(s) for s in system.services)
+        self.query_one("#ov-cost", SafeStatic).update(cost_line(assessment.cost))
+        rows = alert_rows(assessment.alerts)
+        self._alerts = {key: alert for (key, _), alert in zip(rows, assessment.alerts, strict=True)}
+        self.query_one("#ov-alerts-head", SafeStatic).update(alerts_heading(assessment.alerts))
+        self.query_one("#ov-alerts", FitTable).set_rows(rows)
+        self._show_alert_detail()
+
+    def _title(self, sources: list[SourceFreshness | None]) -> None:
+        text = freshness_text(self.title, sources, others=self._others)
+        self.query_one("#ov-title", SafeStatic).update(text)
+
+    def _retitle(self) -> None:
+        """Re-judge the sources' ages between polls (they change at most once a minute)."""
+        clock = getattr(self.app, "clock", None)
+        if self._snapshot is None or clock is None or not self.display:
+            return
+        now = clock()
+        snapshot = self._snapshot
+        self._others = tuple(freshness_of(snapshot.source(s.name), now) for s in self._others)
+        self._title([freshness_of(snapshot.source(n), now) for n in self.sources])
+
+    def watch_incident_counts(self, counts: dict[str, int] | None) -> None:
+        if self.is_mounted:
+            classes = self.cfg.incidents.ordered_classes()
+            self.query_one("#ov-incidents", SafeStatic).update(incidents_line(counts, classes))
+
+    def show_incidents(self, counts: Mapping[str, int]) -> None:
+        """Show open incidents by class (the incident ledger calls this on every change)."""
+        self.incident_counts = dict(counts)
+
+    def _show_alert_detail(self) -> None:
+        key = self.query_one("#ov-alerts", FitTable).selected_key
+        alert = self._alerts.get(key) if key is not None else None
+        self.query_one("#ov-alert-detail", SafeStatic).update(alert_detail(alert) if alert else Text(""))
+
+    # --- drill-down -----------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "ov-alerts":
+            self._show_alert_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        if event.data_table.id == "ov-services":
+            self.open_pane("health", key)
+        elif event.data_table.id == "ov-alerts" and key in self._alerts:
+            self.open_pane(*alert_target(self._alerts[key]))
+
+    def open_pane(self, pane_id: str, service: str | None = None) -> None:
+        """Show ``pane_id``; on the health pane, with the cursor on ``service``."""
+        show = getattr(self.app, "action_show_pane", None)
+        if show is None or pane_id == "overview":
+            return
+        show(pane_id)
+        if service is not None and pane_id == "health":
+            self.app.query_one("#health", HealthPane).select_service(service)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width >= WIDE_AT, "-wide")

@@ -1,0 +1,214 @@
+"""Pieces the security, cost and capacity panes share: the freshness title line, text blocks that
+repaint only when their text changed, status words, money and number formats, and the
+side-by-side / stacked layout switch.
+
+(Named ``security_*`` only because of file ownership while several people edit the tree; nothing
+here is security-specific.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events
+
+from skafu_tui.assess.common import Level
+from skafu_tui.ui.header import coarse_age, status_text
+from skafu_tui.ui.panes.base import Pane
+from widgets.keyed_table import KeyedTable
+from widgets.status import status_level
+from widgets.text import SafeStatic, plain
+
+if TYPE_CHECKING:
+    from skafu_tui.assess import Assessment
+    from skafu_tui.assess.checks import Check
+    from skafu_tui.snapshot import Snapshot
+
+WIDE_AT = 120
+"""Pane width (cells) from which columns sit side by side; narrower panes stack them."""
+
+CELL_MAX = 48
+"""Longest text put in a table cell; longer text ends in ``…`` (the full text is one key away)."""
+
+
+class TextBlock(SafeStatic):
+    """A literal text block that repaints only when its text (or styling) changed."""
+
+    DEFAULT_CSS = """
+    TextBlock { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, content: str | Text = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(plain(content), id=id, classes=classes)
+        self._shown: tuple[str, list[object]] | None = None
+
+    @property
+    def text(self) -> str:
+        """The plain text shown."""
+        return self._shown[0] if self._shown is not None else str(self.render())
+
+    def show(self, text: Text | str) -> bool:
+        """Show ``text`` (a str is literal); return False when it equals what is shown."""
+        value = plain(text)
+        key = (value.plain, [(s.start, s.end, str(s.style)) for s in value.spans] + [str(value.style)])
+        if key == self._shown:
+            return False
+        self._shown = key
+        self.update(value)
+        return True
+
+
+class Section(SafeStatic):
+    """A section heading inside a pane."""
+
+    DEFAULT_CSS = """
+    Section { height: 1; width: 1fr; text-style: bold; color: $text-accent; margin-top: 1; }
+    """
+
+
+class ColumnsPane(Pane):
+    """A pane whose ``.columns`` container lays its ``.column`` children side by side when wide."""
+
+    DEFAULT_CSS = """
+    ColumnsPane .columns { height: auto; width: 1fr; layout: vertical; }
+    ColumnsPane .column { height: auto; width: 1fr; }
+    ColumnsPane.-wide .columns { layout: horizontal; }
+    ColumnsPane.-wide .column { width: 1fr; }
+    ColumnsPane.-wide .column.-left { margin-right: 2; }
+    ColumnsPane KeyedTable { height: auto; }
+    """
+
+    _last_draw: tuple[Assessment, Snapshot, datetime] | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= WIDE_AT
+        if wide != self.wide:
+            self.set_class(wide, "-wide")
+            if self._last_draw is not None:
+                # What fits in a cell depends on the layout: draw again for the new one.
+                self.draw(*self._last_draw)
+
+    def show_data(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
+        self._last_draw = (assessment, snapshot, now)
+        super().show_data(assessment, snapshot, now)
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def focus_first(self) -> None:
+        # Without scrolling: focusing the table must not scroll the pane's title off screen.
+        for table in self.query(KeyedTable):
+            if table.focusable:
+                table.focus(scroll_visible=False)
+                return
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def level_text(level: Level | str, word: str | None = None) -> Text:
+    """``✖ FAIL`` (or ``✖ <word>``): symbol and word, styled by severity, never colour alone."""
+    value = level.value if isinstance(level, Level) else level
+    text = status_text(value)
+    if word is not None:
+        symbol = status_level(value).symbol
+        text = Text(f"{symbol} {word}", style=text.style)
+    return text
+
+
+def clip(value: object, limit: int = CELL_MAX) -> str:
+    """``value`` as one line of at most ``limit`` cells, ending in ``…`` when cut."""
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def duration_words(seconds: float) -> str:
+    """A cadence in words: ``30 s``, ``15 min``, ``6 h``, ``2 days``."""
+    if seconds < 90:
+        return f"{seconds:g} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:g} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:g} h"
+    return f"{seconds / 86400:g} days"
+
+
+def money(value: float | None, unit: str = "USD", digits: int = 2) -> str:
+    """``$9,937.78`` for USD, ``9,937.78 EUR`` otherwise; ``n/a`` when unknown."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    amount = f"{abs(value):,.{digits}f}"
+    return f"{sign}${amount}" if unit == "USD" else f"{sign}{amount} {unit}"
+
+
+def compact(value: float | None) -> str:
+    """A number short enough for a table cell: ``1,014``, ``15.4M``, ``2.1B``."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    size = abs(value)
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if size >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    if size >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def when(ts: datetime | None) -> str:
+    """A UTC time as ``MM-DD HH:MM`` (stable between polls, unlike an age)."""
+    return "—" if ts is None else ts.strftime("%m-%d %H:%M")
+
+
+# --- the title line -----------------------------------------------------------------------------
+
+
+def freshness_line(title: str, assessment: Assessment, sources: Sequence[str]) -> Text:
+    """``Security & compliance  guardduty <1m · config 5m · ◌ acm stale 25m (…)``.
+
+    A fresh source shows its data age; one that is not fresh is dimmed, with its state, age and
+    cause in words, so the pane never looks fresher than its data.
+    """
+    line = Text()
+    line.append(title, style="bold")
+    line.append("  ")
+    for index, name in enumerate(sources):
+        if index:
+            line.append(" · ", style="dim")
+        src = assessment.source(name)
+        if src is None:
+            line.append(f"? {name} unknown", style="dim")
+            continue
+        if src.ok:
+            line.append(f"{name} {coarse_age(src.age_s)}")
+            continue
+        word = src.status.value if src.has_data or src.status.value != "pending" else "pending"
+        level = status_level(word)
+        age = f" {coarse_age(src.age_s)}" if src.has_data and src.age_s is not None else ""
+        line.append(f"{level.symbol} {name} {word}{age}", style="dim")
+        cause = src.cause.removeprefix(f"{name}: ")
+        if cause and cause != word:
+            line.append_text(plain(f" ({cause})", style="dim italic"))
+    return line
+
+
+def check_lines(checks: Iterable[Check]) -> Text:
+    """One line per daily check: ``✖ FAIL  Title: evidence`` (evidence shown literally)."""
+    text = Text()
+    for index, check in enumerate(checks):
+        if index:
+            text.append("\n")
+        text.append_text(level_text(check.status))
+        text.append(f" {check.title}: ", style="bold")
+        text.append_text(plain(check.evidence))
+    return text
+
+
+def table_key(*parts: object) -> str:
+    """A row key from parts (AWS ids may repeat across regions)."""
+    return "\x1f".join(str(p) for p in parts)
