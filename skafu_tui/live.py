@@ -7,8 +7,10 @@ only once the session starts, after the app's first paint.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from skafu_tui.snapshot import Snapshot
@@ -47,6 +49,8 @@ class LiveSession:
         self.poller: Poller | None = None
         self.demo: DemoServer | None = None
         self.endpoint: str | None = options.endpoint_url
+        self.clock: Callable[[], datetime] | None = None
+        """Scenario time in demo mode (None: the wall clock)."""
 
     async def run(self) -> None:
         """Start the demo endpoint if asked, then poll forever (until cancelled)."""
@@ -65,6 +69,9 @@ class LiveSession:
                 return
             self.endpoint = self.demo.endpoint
             scale = demo_cadence_scale(self.options.speed)
+            from skafu_tui.demo.launcher import scenario_clock
+
+            self.clock = await asyncio.to_thread(scenario_clock, self.endpoint)
             settings = AwsSettings.from_config(
                 self.cfg, profile=None, regions=self.options.regions,
                 endpoint_url=self.endpoint, credentials=DEMO_CREDENTIALS,
@@ -72,7 +79,10 @@ class LiveSession:
         else:
             settings = AwsSettings.from_options(self.cfg, self.options)
         self.on_status("connecting…", False)
-        self.poller = Poller(self.cfg, settings, self.on_snapshot, cadence_scale=scale)
+        if self.clock is not None:
+            self.poller = Poller(self.cfg, settings, self.on_snapshot, cadence_scale=scale, clock=self.clock)
+        else:
+            self.poller = Poller(self.cfg, settings, self.on_snapshot, cadence_scale=scale)
         try:
             await self.poller.run()
         finally:

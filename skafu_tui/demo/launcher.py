@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import IO
 
 READY_PREFIX = "endpoint="
@@ -42,6 +47,7 @@ def _env() -> dict[str, str]:
     env.setdefault("AWS_ACCESS_KEY_ID", "demo")
     env.setdefault("AWS_SECRET_ACCESS_KEY", "demo")
     env["PYTHONUNBUFFERED"] = "1"
+    env["SKAFU_TUI_PARENT_PID"] = str(os.getpid())
     return env
 
 
@@ -82,6 +88,27 @@ class DemoServer:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             await proc.wait()
+
+
+def scenario_clock(endpoint: str, timeout: float = 5.0) -> Callable[[], datetime] | None:
+    """The running scenario's clock, read once from ``GET /_skafu/clock`` and then run locally.
+
+    At ``--speed N`` the scenario stamps its data N times faster than the wall clock; the
+    dashboard must query and age data by scenario time or it would never see the newest points.
+    """
+    try:
+        with urllib.request.urlopen(f"{endpoint}/_skafu/clock", timeout=timeout) as response:
+            doc = json.loads(response.read())
+        origin = datetime.fromisoformat(doc["now"])
+        speed = float(doc["speed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    zero = time.monotonic()
+
+    def now() -> datetime:
+        return origin + timedelta(seconds=(time.monotonic() - zero) * speed)
+
+    return now
 
 
 def _parse_ready(line: str) -> str | None:

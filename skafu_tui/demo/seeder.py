@@ -1,13 +1,15 @@
 """Seed the skafu scenario into a running embedded endpoint, then keep it moving.
 
-Whatever AWS has a write call for goes through that call with boto3 (the endpoint is a separate
-process, or a server thread when we run inside it); the rest is POSTed to ``/_skafu/seed/{kind}``
-in the shape the AWS read returns. Independent groups of calls run on a few threads, so the whole
-platform is seeded in a few seconds.
+Whatever AWS has a write call for goes through that call with boto3; the rest is POSTed to
+``/_skafu/seed/{kind}`` in the shape the AWS read returns. Independent groups of calls run on a
+few threads, so the whole platform is seeded in a few seconds. :func:`seed` is what tests call;
+the server calls :func:`seed_and_drive`, which does the same from a child process and leaves the
+scenario's driver running there (see :mod:`skafu_tui.demo.scenario_runner`).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import threading
@@ -22,6 +24,7 @@ from typing import Any
 
 from skafu_tui.demo import seed_resources
 from skafu_tui.demo.scenario_alarms import (
+    ALARM,
     INSUFFICIENT_DATA,
     OK,
     alarm_specs,
@@ -31,7 +34,7 @@ from skafu_tui.demo.scenario_alarms import (
     transitions,
 )
 from skafu_tui.demo.scenario_metrics import Point, history_points
-from skafu_tui.demo.scenario_model import REGION, Scenario
+from skafu_tui.demo.scenario_model import ACCOUNT_ID, REGION, Scenario
 from skafu_tui.demo.scenario_runner import ScenarioRunner, start_runner
 
 DEFAULT_SEED = 7
@@ -168,7 +171,7 @@ def seed_alarms(clients: Clients, sc: Scenario) -> None:
         cw.set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason, StateReasonData=json.dumps(data))
     # set_alarm_state records the transition it makes itself (at the time of the call), so the
     # history seeded here is what came before: transitions the current state does not re-enact.
-    reenacted = {name for name, state in states.items() if state in (INSUFFICIENT_DATA, "ALARM")}
+    reenacted = {name for name, state in states.items() if state in (INSUFFICIENT_DATA, ALARM)}
     items = []
     history = seeded_history(sc)
     last_of = {t.alarm: t for t in history}
@@ -221,6 +224,23 @@ def seed(endpoint: str, scenario: Scenario) -> Seeded:
     return result
 
 
+WARM_BACKENDS = (
+    "ec2", "rds", "apigateway", "lambda", "acm", "backup", "guardduty", "cloudwatch", "elbv2", "ecs",
+    "config", "logs", "cloudtrail",
+)  # fmt: skip
+"""Regional moto backends the scenario uses, costliest first (global ones are cheap to start)."""
+
+
+def warm_moto_backends() -> None:
+    """Create moto's backends for the seeded account and region, in the server process."""
+    try:
+        backends: Any = importlib.import_module("moto.backends")  # typed per literal name: loop as Any
+        for name in WARM_BACKENDS:
+            backends.get_backend(name)[ACCOUNT_ID][REGION]
+    except Exception as exc:  # an optimisation only: seeding does the same work if this fails
+        print(f"skafu scenario: warming moto failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 def seed_and_drive(
     endpoint: str, *, speed: float, start: datetime | None, seed_value: int = DEFAULT_SEED
 ) -> ScenarioRunner:
@@ -231,6 +251,9 @@ def seed_and_drive(
     the child reports the seed done. A failed seed is one line on stderr and the driver still
     runs, so the demo shows what did get seeded. ``stop()`` on the result ends the child.
     """
+    # We run inside the server: load moto's backends while the child process starts (their first
+    # use costs seconds of imports, catalogues and default VPCs, most of the seed's server time).
+    threading.Thread(target=warm_moto_backends, name="skafu-warm-moto", daemon=True).start()
     runner = start_runner(endpoint, speed=speed, start=start, seed_value=seed_value)
     if runner.seed_error is not None:
         print(f"skafu scenario: seeding failed: {runner.seed_error}", file=sys.stderr)

@@ -95,6 +95,15 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+PARENT_ENV = "SKAFU_TUI_PARENT_PID"
+"""Set by the launcher: the server exits when that process is no longer its parent."""
+
+
+def _watched_parent() -> int | None:
+    value = os.environ.get(PARENT_ENV, "")
+    return int(value) if value.isdigit() else None
+
+
 def run_server(
     host: str,
     port: int,
@@ -131,9 +140,18 @@ def run_server(
         serving.start()
         endpoint = _endpoint(host, server.server_port)
         driver = _start_scenario(scenario, endpoint, speed, seed_start)
+        if driver is not None and callable(getattr(driver, "now", None)):
+            from skafu_tui.demo.ext import base
+
+            base.SCENARIO_CLOCK = driver
         print(f"endpoint={endpoint}", flush=True)
         _silence_stdout()
-        stop.wait()  # a signal interrupts the wait on POSIX; the handler sets the event
+        # Wake twice a second: the signal handler then runs promptly, and a server whose parent
+        # (the dashboard that started it) died goes with it instead of lingering as an orphan.
+        parent = _watched_parent()
+        while not stop.wait(0.5):
+            if parent is not None and os.getppid() != parent:
+                break
         stopper = getattr(driver, "stop", None)
         if callable(stopper):
             stopper()

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import get_current_worker
 
@@ -95,6 +96,11 @@ class SkafuApp(App[None]):
         self.incident_hub = IncidentHub(self, cfg, options, clock, state_dir)
         """The ledger and the incident engine (`state_dir` overrides options.state_dir, for tests)."""
 
+    def now(self) -> datetime:
+        """The dashboard's time: the demo scenario's clock when it runs one, else ``clock``."""
+        session_clock = getattr(self.session, "clock", None)
+        return session_clock() if session_clock is not None else self.clock()
+
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -155,7 +161,7 @@ class SkafuApp(App[None]):
 
     @work(thread=True, exclusive=True, group="assess", exit_on_error=False)
     def _assess(self, snapshot: Snapshot) -> None:
-        assessment = assess(snapshot, self.cfg, self.clock())
+        assessment = assess(snapshot, self.cfg, self.now())
         if not get_current_worker().is_cancelled:
             self.post_message(AssessmentReady(snapshot, assessment))
             self.incident_hub.after_assessment(assessment, snapshot)
@@ -169,7 +175,7 @@ class SkafuApp(App[None]):
     def on_assessment_ready(self, message: AssessmentReady) -> None:
         assessment: Assessment = message.assessment
         self.assessment = assessment
-        now = self.clock()
+        now = self.now()
         header = self.query_one(StatusHeader)
         header.set_state(
             account=assessment.account,
@@ -185,8 +191,11 @@ class SkafuApp(App[None]):
             self.session.set_hot_services(hot)
 
     def _tick(self) -> None:
-        now = self.clock()
-        header = self.query_one(StatusHeader)
+        now = self.now()
+        try:
+            header = self.query_one(StatusHeader)
+        except NoMatches:
+            return  # shutting down with a screen pushed: the default screen's widgets are gone
         header.tick(now)
         self.incident_hub.poll()
         if now.second % 15 == 0 or not header.window:
@@ -228,7 +237,7 @@ class SkafuApp(App[None]):
         if self.snapshot is None:
             self.notify("No data yet: still connecting", timeout=3)
             return
-        now = self.clock()
+        now = self.now()
         self.push_screen(SourcesScreen(all_freshness(self.snapshot, now), now))
 
     def action_maintenance(self) -> None:

@@ -1,8 +1,9 @@
 """``/`` filters the focused table; ``j``/``k`` move its cursor; ``escape`` clears the filter.
 
-Use it by mixing :class:`FilterableMixin` into a pane, before ``Pane``::
+Use it by mixing :class:`FilterableMixin` into a pane, *after* ``Pane`` (Textual takes CSS type
+names from the first base only: ``app.query(Pane)`` must still find the pane)::
 
-    class CostPane(FilterableMixin, Pane):
+    class CostPane(Pane, FilterableMixin):
         title = "Cost"
         def compose(self) -> ComposeResult: ...      # any KeyedTables, as before
         def draw(self, assessment, snapshot, now): ...

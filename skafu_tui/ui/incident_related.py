@@ -6,69 +6,26 @@ and the incident (no Textual, no I/O), so the detail screen opens without scanni
 by id, alarms by name, Health events by entity. Looking up one incident is then proportional to
 what is related to it, not to 10,000 findings.
 
-Changes come from CloudTrail ``trail_events`` until the change feed (issue 6) provides change
-records: every write event (not read-only, not a console sign-in) counts as a change.
+Changes are the change feed's (:mod:`skafu_tui.changes`): CloudTrail write events of a configured
+kind, built once per snapshot and linked to the incident by :func:`skafu_tui.changes.changes_before`
+(same service first, then same resource, then timing; the closer first among equals).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from skafu_tui.assess.health import ERROR_RATE, P95, ServiceHealth
+from skafu_tui.changes import Change, Link, build_changes, changes_before, link_window, prior_changes
 from skafu_tui.config import Config
-from skafu_tui.incidents.review import CHANGE_LOOKBACK, PriorChange
+from skafu_tui.incidents.review import PriorChange
 from skafu_tui.ledger import Incident
-from skafu_tui.models import Alarm, Finding, HealthEvent, TrailEvent
+from skafu_tui.models import Alarm, Finding, HealthEvent
 from skafu_tui.snapshot import Snapshot
-
-NOT_CHANGES = frozenset({"ConsoleLogin", "CheckMfa", "SwitchRole", "ExitRole", "GetSigninToken"})
-"""CloudTrail events that are sign-ins, not changes to the platform."""
 
 MAX_FINDINGS_SHOWN = 50
 """Related findings listed in full; the rest are counted."""
-
-_API_VERSION = re.compile(r"\d{8}(v\d+)?$")
-
-
-def is_change(event: TrailEvent) -> bool:
-    return not event.read_only and event.name not in NOT_CHANGES
-
-
-def event_label(event: TrailEvent) -> str:
-    """``lambda:UpdateFunctionCode`` (the API version suffix dropped)."""
-    service = event.source.split(".", 1)[0]
-    return f"{service}:{_API_VERSION.sub('', event.name) or event.name}"
-
-
-def _matches(resource_id: str, names: Iterable[str]) -> str | None:
-    """The name `resource_id` refers to (exactly, or as the last part of an ARN), if any."""
-    for name in names:
-        if resource_id == name or resource_id.endswith((f"/{name}", f":{name}")):
-            return name
-    return None
-
-
-@dataclass(frozen=True)
-class RankedChange:
-    """A change before an incident's start, with why it may matter."""
-
-    event: TrailEvent
-    score: int
-    """2 touches the incident's services or resources, 1 another service's, 0 only precedes the start."""
-    overlap: str
-
-    @property
-    def resources(self) -> tuple[str, ...]:
-        return tuple(r.resource_id for r in self.event.resources)
-
-    def prior(self, service_of: dict[str, str]) -> PriorChange:
-        services = tuple(dict.fromkeys(service_of[r] for r in self.resources if r in service_of))
-        summary = " ".join([event_label(self.event), *self.resources[:3]])
-        return PriorChange(self.event.at, summary, self.event.username, services, self.overlap)
-
 
 @dataclass(frozen=True)
 class Related:
@@ -93,8 +50,8 @@ class RelatedIndex:
     service_of: dict[str, str] = field(default_factory=dict)
     """Resource name to the service it belongs to (config)."""
     lambda_functions: frozenset[str] = frozenset()
-    changes: tuple[TrailEvent, ...] = ()
-    """Write events, oldest first."""
+    feed: tuple[Change, ...] = ()
+    """The change feed of this snapshot, oldest first."""
 
     @classmethod
     def build(cls, snapshot: Snapshot, cfg: Config) -> RelatedIndex:
@@ -115,8 +72,13 @@ class RelatedIndex:
             for name in names:
                 index.service_of.setdefault(name, svc.name)
         index.lambda_functions = frozenset(f for svc in cfg.services for f in svc.lambda_functions)
-        index.changes = tuple(sorted((e for e in snapshot.trail_events if is_change(e)), key=lambda e: e.at))
+        index.feed = tuple(reversed(build_changes(snapshot.trail_events, cfg)))
         return index
+
+    @property
+    def window(self) -> timedelta:
+        """How far before an incident's start changes are listed (``changes.link_window_minutes``)."""
+        return link_window(self.cfg.changes.link_window_minutes)
 
     # --- one incident -----------------------------------------------------------------------
 
@@ -170,31 +132,16 @@ class RelatedIndex:
             health=tuple(health.values()),
         )
 
-    def changes_before(
-        self, incident: Incident, lookback: timedelta = CHANGE_LOOKBACK
-    ) -> tuple[RankedChange, ...]:
-        """Changes in the `lookback` before the incident's start, most overlapping (then latest) first."""
-        start = incident.started_at
-        mine = self.resources_of(incident)
-        ranked = [self.rank(event, incident, mine) for event in self.changes_between(start - lookback, start)]
-        return tuple(sorted(ranked, key=lambda c: (-c.score, -c.event.at.timestamp())))
+    def changes_before(self, incident: Incident) -> list[Link]:
+        """Changes in the window before the incident's start, most overlapping first."""
+        return changes_before(incident, self.feed, self.window)
 
-    def changes_between(self, start: datetime, end: datetime) -> list[TrailEvent]:
-        return [event for event in self.changes if start <= event.at <= end]
+    def prior_changes(self, incident: Incident) -> list[PriorChange]:
+        """The same, in the shape the review export takes."""
+        return prior_changes(incident, self.feed, self.window)
 
-    def rank(self, event: TrailEvent, incident: Incident, mine: Sequence[str]) -> RankedChange:
-        ids = [r.resource_id for r in event.resources]
-        for resource_id in ids:
-            name = _matches(resource_id, mine)
-            if name is not None:
-                owner = self.service_of.get(name)
-                where = f" ({owner})" if owner and owner != name else ""
-                return RankedChange(event, 2, f"touches {name}{where}")
-        for resource_id in ids:
-            name = _matches(resource_id, self.service_of)
-            if name is not None:
-                return RankedChange(event, 1, f"touches {self.service_of[name]}, another service")
-        return RankedChange(event, 0, "")
+    def changes_between(self, start: datetime, end: datetime) -> list[Change]:
+        return [change for change in self.feed if start <= change.when <= end]
 
 
 @dataclass(frozen=True)

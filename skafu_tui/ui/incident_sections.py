@@ -124,8 +124,8 @@ def related(found: Related | None) -> Text:
         out.append("\nalarm ")
         out.append_text(plain(alarm.name, "bold"))
         out.append(": ")
-        out.append_text(status_text({"ALARM": "fail", "OK": "ok"}.get(alarm.state.value, "unknown")))
-        out.append_text(plain(f" {alarm.state.value}"))
+        symbol, style = {"ALARM": ("✖", "bold red"), "OK": ("●", "green")}.get(alarm.state.value, ("?", "yellow"))
+        out.append(f"{symbol} {alarm.state.value}", style=style)
         if alarm.updated_at is not None:
             out.append(f" since {alarm.updated_at:%H:%M} UTC", style="dim")
         if alarm.reason:

@@ -50,6 +50,9 @@ RECENT = timedelta(days=7)
 RECENT_LIMIT = 500
 """… at most this many."""
 
+MAX_BANNERS = 5
+"""Banners (and bells) per poll; more bell-worthy changes than this get one summary banner."""
+
 _VERB = {ChangeKind.OPENED: "New", ChangeKind.REOPENED: "Reopened", ChangeKind.ESCALATED: "Escalated"}
 
 
@@ -208,12 +211,15 @@ class IncidentHub:
         self._show()
 
     def _alert(self, changes: tuple[IncidentChange, ...]) -> None:
+        """One bell and one banner per bell-worthy change; a burst beyond :data:`MAX_BANNERS` (a
+        first poll of a broken account) ends in one summary banner instead of hundreds."""
         alerts = [c for c in changes if c.alert]
         if not alerts:
             return
         now = self.clock()
         muted = in_window(self.cfg, now)
-        for change in alerts:
+        shown = alerts if len(alerts) <= MAX_BANNERS else alerts[: MAX_BANNERS - 1]
+        for change in shown:
             incident = change.incident
             verb = _VERB.get(change.kind, "Changed")
             services = ", ".join(incident.services) or ", ".join(incident.resources[:3]) or "—"
@@ -227,6 +233,21 @@ class IncidentHub:
             self.app.notify(
                 "\n".join(lines),
                 title=f"{verb} {incident.incident_class} incident",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+        rest = alerts[len(shown):]
+        if rest:
+            by_class: dict[str, int] = {}
+            for change in rest:
+                by_class[change.incident.incident_class] = by_class.get(change.incident.incident_class, 0) + 1
+            if not muted or self.cfg.incidents.bell_in_maintenance_window:
+                self.app.bell()
+            counts = ", ".join(f"{count} {name}" for name, count in sorted(by_class.items()))
+            self.app.notify(
+                f"and {len(rest)} more: {counts} (key 6: the incident list)",
+                title="More new incidents",
                 severity="error",
                 timeout=20,
                 markup=False,

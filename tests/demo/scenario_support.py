@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,3 +27,13 @@ async def aws(endpoint: str, service: str) -> AsyncIterator[Any]:
         config=config,
     ) as client:
         yield client
+
+
+def first_line(stream: Any, timeout: float) -> str:
+    """The first line a subprocess writes, or '' if none comes within ``timeout`` seconds."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return ""

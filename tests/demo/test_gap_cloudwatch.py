@@ -110,9 +110,7 @@ async def metric_data(
 
 
 @pytest.mark.gap
-async def test_stock_percentile_fails_the_whole_request(
-    stock: Any, namespace: str, base_time: datetime
-) -> None:
+async def test_stock_percentile_fails_the_whole_request(stock: Any, namespace: str, base_time: datetime) -> None:
     async with stock.client("cloudwatch") as cw:
         await put_latency(cw, namespace, base_time)
         with pytest.raises(ClientError) as err:
@@ -275,9 +273,7 @@ async def test_ext_metric_math_arithmetic_and_return_data(ext: Any, base_time: d
     labels = {r["Id"]: r["Label"] for r in answer["MetricDataResults"]}
     assert labels["rate"] == "Error rate"
     present = [m for m in range(MINUTES) if m != 2]
-    assert series["rate"] == {
-        minute(base_time, m): pytest.approx(100 * (m + 1) / (10 * (m + 1))) for m in present
-    }
+    assert series["rate"] == {minute(base_time, m): pytest.approx(100 * (m + 1) / (10 * (m + 1))) for m in present}
     assert series["shifted"] == {minute(base_time, m): pytest.approx((m + 2) * 2 - (m + 1)) for m in present}
     assert series["chained"] == {t: pytest.approx(v / 2) for t, v in series["rate"].items()}
 
@@ -317,9 +313,7 @@ async def test_ext_metric_math_aggregates_and_fill(ext: Any, base_time: datetime
 
 @pytest.mark.gap
 @pytest.mark.parametrize("expression", ["errors +", "nosuch * 2", "SUM(", "LOG(errors)", "a1"])
-async def test_ext_bad_expression_is_a_validation_error(
-    ext: Any, base_time: datetime, expression: str
-) -> None:
+async def test_ext_bad_expression_is_a_validation_error(ext: Any, base_time: datetime, expression: str) -> None:
     async with ext.client("cloudwatch") as cw:
         with pytest.raises(ClientError) as err:
             await metric_data(
@@ -338,9 +332,7 @@ async def test_ext_bad_expression_is_a_validation_error(
 
 
 @pytest.mark.gap
-async def test_stock_dimensions_in_another_order_find_nothing(
-    stock: Any, namespace: str, base_time: datetime
-) -> None:
+async def test_stock_dimensions_in_another_order_find_nothing(stock: Any, namespace: str, base_time: datetime) -> None:
     async with stock.client("cloudwatch") as cw:
         await put_latency(cw, namespace, base_time)
         answer = await metric_data(cw, base_time, [stat_query("m", namespace, "Maximum", dims=DIMS[::-1])])
@@ -357,9 +349,7 @@ async def test_ext_dimensions_match_exactly_in_any_order(ext: Any, base_time: da
             [
                 stat_query("reordered", "Skafu/Api", "Maximum", dims=DIMS[::-1]),
                 stat_query("subset", "Skafu/Api", "Maximum", dims=DIMS[:1]),
-                stat_query(
-                    "wrong", "Skafu/Api", "Maximum", dims=[DIMS[0], {"Name": "Stage", "Value": "dev"}]
-                ),
+                stat_query("wrong", "Skafu/Api", "Maximum", dims=[DIMS[0], {"Name": "Stage", "Value": "dev"}]),
             ],
         )
     series = by_id(answer)

@@ -108,9 +108,9 @@ async def test_compliance_details_filter_page_and_latest_wins(ext: Aws) -> None:
             ConfigRuleName=S3_RULE, ComplianceTypes=["NON_COMPLIANT"]
         )
         results = bad["EvaluationResults"]
-        assert [
-            r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for r in results
-        ] == [rid for rid, c in sorted(truth.items()) if c == "NON_COMPLIANT"]
+        assert [r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for r in results] == [
+            rid for rid, c in sorted(truth.items()) if c == "NON_COMPLIANT"
+        ]
         first_id = results[0]["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
         assert results[0]["Annotation"] == f"{first_id} is NON_COMPLIANT"
 

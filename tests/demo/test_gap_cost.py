@@ -26,9 +26,7 @@ def daily(days: int, first: date = FIRST) -> list[dict[str, Any]]:
 
 def total(rows: list[dict[str, Any]], start: date, end: date, service: str | None = None) -> float:
     return sum(
-        r["amount"]
-        for r in rows
-        if start <= date.fromisoformat(r["date"]) < end and service in (None, r["service"])
+        r["amount"] for r in rows if start <= date.fromisoformat(r["date"]) < end and service in (None, r["service"])
     )
 
 
@@ -41,14 +39,10 @@ async def test_stock_moto_has_no_cost_data(stock: Aws) -> None:
         )
     assert answer["ResultsByTime"] == []
     period = {"Start": "2024-02-01", "End": "2024-03-01"}
-    await stock.fails(
-        "ce", "get_cost_forecast", 500, TimePeriod=period, Granularity="MONTHLY", Metric="UNBLENDED_COST"
-    )
+    await stock.fails("ce", "get_cost_forecast", 500, TimePeriod=period, Granularity="MONTHLY", Metric="UNBLENDED_COST")
     await stock.fails("ce", "get_anomalies", 500, DateInterval={"StartDate": "2024-01-01"})
     await stock.fails("ce", "get_anomaly_monitors", 500)
-    await stock.fails(
-        "budgets", "describe_budget_performance_history", 500, AccountId=stock.account, BudgetName="b"
-    )
+    await stock.fails("budgets", "describe_budget_performance_history", 500, AccountId=stock.account, BudgetName="b")
 
 
 async def test_cost_and_usage_answers_any_range_granularity_and_grouping(ext: Aws) -> None:
@@ -63,9 +57,7 @@ async def test_cost_and_usage_answers_any_range_granularity_and_grouping(ext: Aw
         periods = [(r["TimePeriod"]["Start"], r["TimePeriod"]["End"]) for r in monthly["ResultsByTime"]]
         assert periods == [("2024-01-25", "2024-02-01"), ("2024-02-01", "2024-02-03")]
         jan = monthly["ResultsByTime"][0]["Total"]
-        assert float(jan["UnblendedCost"]["Amount"]) == pytest.approx(
-            total(rows, date(2024, 1, 25), date(2024, 2, 1))
-        )
+        assert float(jan["UnblendedCost"]["Amount"]) == pytest.approx(total(rows, date(2024, 1, 25), date(2024, 2, 1)))
         assert jan["AmortizedCost"] == jan["UnblendedCost"]
 
         grouped = await ce.get_cost_and_usage(
@@ -86,9 +78,9 @@ async def test_cost_and_usage_answers_any_range_granularity_and_grouping(ext: Aw
             Metrics=["BlendedCost"],
             Filter={"Dimensions": {"Key": "SERVICE", "Values": ["AWS Lambda"]}},
         )
-        assert sum(
-            float(r["Total"]["BlendedCost"]["Amount"]) for r in only["ResultsByTime"]
-        ) == pytest.approx(total(rows, FIRST, date(2024, 2, 5), "AWS Lambda"))
+        assert sum(float(r["Total"]["BlendedCost"]["Amount"]) for r in only["ResultsByTime"]) == pytest.approx(
+            total(rows, FIRST, date(2024, 2, 5), "AWS Lambda")
+        )
 
 
 async def test_cost_and_usage_pages_large_answers(ext: Aws) -> None:
@@ -112,9 +104,7 @@ async def test_cost_and_usage_pages_large_answers(ext: Aws) -> None:
             if not token:
                 break
     assert pages > 1
-    assert [r["TimePeriod"]["Start"] for r in results] == [
-        (FIRST + timedelta(days=n)).isoformat() for n in range(days)
-    ]
+    assert [r["TimePeriod"]["Start"] for r in results] == [(FIRST + timedelta(days=n)).isoformat() for n in range(days)]
     amounts = sum(float(g["Metrics"]["UnblendedCost"]["Amount"]) for r in results for g in r["Groups"])
     assert amounts == pytest.approx(total(rows, FIRST, end))
 
@@ -228,9 +218,7 @@ async def test_budget_performance_history(ext: Aws) -> None:
                 "CalculatedSpend": {"ActualSpend": {"Amount": "4321.5", "Unit": "USD"}},
             },
         )
-        answer = await budgets.describe_budget_performance_history(
-            AccountId=ext.account, BudgetName="monthly"
-        )
+        answer = await budgets.describe_budget_performance_history(AccountId=ext.account, BudgetName="monthly")
     history = answer["BudgetPerformanceHistory"]
     assert history["TimeUnit"] == "MONTHLY"
     periods = history["BudgetedAndActualAmountsList"]

@@ -23,9 +23,15 @@ async def target_group_with_targets(aws: Any, elbv2: Any) -> str:
     """An ip target group with TARGETS registered; returns its ARN."""
     async with aws.client("ec2") as ec2:
         vpc = (await ec2.create_vpc(CidrBlock="10.0.0.0/16"))["Vpc"]["VpcId"]
-    group = (await elbv2.create_target_group(
-        Name=f"tmpl-api-{uuid.uuid4().hex[:6]}", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
-    ))["TargetGroups"][0]["TargetGroupArn"]
+    group = (
+        await elbv2.create_target_group(
+            Name=f"tmpl-api-{uuid.uuid4().hex[:6]}",
+            Protocol="HTTP",
+            Port=8080,
+            VpcId=vpc,
+            TargetType="ip",
+        )
+    )["TargetGroups"][0]["TargetGroupArn"]
     await elbv2.register_targets(TargetGroupArn=group, Targets=TARGETS)
     return str(group)
 
@@ -47,7 +53,8 @@ async def test_stock_reports_every_registered_target_healthy(stock: Any) -> None
 @pytest.mark.gap
 async def test_ext_seeded_target_is_unhealthy_with_reason(ext: Any) -> None:
     seeded = {
-        "Id": TARGETS[0]["Id"], "State": "unhealthy",
+        "Id": TARGETS[0]["Id"],
+        "State": "unhealthy",
         "Reason": "Target.ResponseCodeMismatch",
         "Description": "Health checks failed with these codes: [502]",
     }
@@ -56,7 +63,9 @@ async def test_ext_seeded_target_is_unhealthy_with_reason(ext: Any) -> None:
         assert ext.seed("target-health", [{**seeded, "TargetGroupArn": group}]) == 1
         states = await health(elbv2, group)
     assert states[TARGETS[0]["Id"]] == {
-        "State": "unhealthy", "Reason": seeded["Reason"], "Description": seeded["Description"]
+        "State": "unhealthy",
+        "Reason": seeded["Reason"],
+        "Description": seeded["Description"],
     }
     assert states[TARGETS[1]["Id"]]["State"] == "healthy"
 
@@ -65,12 +74,26 @@ async def test_ext_seeded_target_is_unhealthy_with_reason(ext: Any) -> None:
 async def test_ext_override_is_per_port_and_ends_with_deregistration(ext: Any) -> None:
     async with ext.client("elbv2") as elbv2:
         group = await target_group_with_targets(ext, elbv2)
-        ext.seed("target-health", [
-            {"TargetGroupArn": group, "Id": TARGETS[0]["Id"], "Port": 9090, "State": "unhealthy",
-             "Reason": "Target.Timeout", "Description": "Request timed out"},
-            {"TargetGroupArn": group, "Id": TARGETS[1]["Id"], "State": "unhealthy",
-             "Reason": "Target.FailedHealthChecks", "Description": "Health checks failed"},
-        ])
+        ext.seed(
+            "target-health",
+            [
+                {
+                    "TargetGroupArn": group,
+                    "Id": TARGETS[0]["Id"],
+                    "Port": 9090,
+                    "State": "unhealthy",
+                    "Reason": "Target.Timeout",
+                    "Description": "Request timed out",
+                },
+                {
+                    "TargetGroupArn": group,
+                    "Id": TARGETS[1]["Id"],
+                    "State": "unhealthy",
+                    "Reason": "Target.FailedHealthChecks",
+                    "Description": "Health checks failed",
+                },
+            ],
+        )
         states = await health(elbv2, group)
         await elbv2.deregister_targets(TargetGroupArn=group, Targets=[TARGETS[1]])
         answer = await elbv2.describe_target_health(TargetGroupArn=group, Targets=[TARGETS[1]])

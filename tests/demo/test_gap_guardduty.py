@@ -15,9 +15,7 @@ pytestmark = [pytest.mark.gap, pytest.mark.xdist_group("demo")]
 NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 
 
-def finding(
-    n: int, severity: float, kind: str, minutes_ago: int, archived: bool, account: str
-) -> dict[str, Any]:
+def finding(n: int, severity: float, kind: str, minutes_ago: int, archived: bool, account: str) -> dict[str, Any]:
     updated = (NOW - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return {
         "AccountId": account,
@@ -95,9 +93,7 @@ async def test_list_findings_filters_sorts_and_pages(ext: Aws) -> None:
         since = epoch_ms(seeded[1]["UpdatedAt"])
         recent = await gd.list_findings(
             DetectorId=detector,
-            FindingCriteria={
-                "Criterion": {"updatedAt": {"Gte": since}, "type": {"Neq": [seeded[1]["Type"]]}}
-            },
+            FindingCriteria={"Criterion": {"updatedAt": {"Gte": since}, "type": {"Neq": [seeded[1]["Type"]]}}},
         )
         assert set(recent["FindingIds"]) == {
             f["Id"] for f in seeded if epoch_ms(f["UpdatedAt"]) >= since and f["Type"] != seeded[1]["Type"]
@@ -137,9 +133,7 @@ async def test_get_findings_and_statistics(ext: Aws) -> None:
 
 
 async def test_unknown_detector_and_seed_without_detector_are_rejected(ext: Aws) -> None:
-    status, doc = ext.post(
-        "/_skafu/seed/guardduty-findings", [{**catalogue(ext.account)[0], "account": ext.account}]
-    )
+    status, doc = ext.post("/_skafu/seed/guardduty-findings", [{**catalogue(ext.account)[0], "account": ext.account}])
     assert status == 400
     assert "Service.DetectorId" in doc["message"]
     error = await ext.fails("guardduty", "list_findings", 400, DetectorId="0" * 32)

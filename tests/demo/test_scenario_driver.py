@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scenario_support import aws
+from scenario_support import aws, first_line
 
 from skafu_tui.demo import scenario as S
 from skafu_tui.demo.driver import Driver
@@ -126,8 +126,7 @@ def test_the_demo_server_seeds_and_drives_the_skafu_scenario(tmp_path: Path) -> 
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
     children: list[str] = []
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
+        line = first_line(proc.stdout, 60)
         assert line.startswith("endpoint="), log.read_text()
         cw = Clients(line.strip().removeprefix("endpoint="))("cloudwatch")
         now = datetime.now(UTC)
@@ -142,7 +141,7 @@ def test_the_demo_server_seeds_and_drives_the_skafu_scenario(tmp_path: Path) -> 
     finally:
         proc.terminate()
         try:
-            code = proc.wait(timeout=10)
+            code = proc.wait(timeout=30)  # a clean exit, not its speed (the server's tests time that)
         except subprocess.TimeoutExpired:
             proc.kill()
             code = proc.wait()

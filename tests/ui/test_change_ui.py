@@ -33,6 +33,11 @@ from tests.ui.incident_helpers import (
 from widgets.keyed_table import KeyedTable
 
 
+def _files(directory: Path, pattern: str) -> list[str]:
+    """The text of each file matching `pattern` (sync: the app has exited when this runs)."""
+    return [path.read_text(encoding="utf-8") for path in sorted(directory.glob(pattern))]
+
+
 def _cells(table: KeyedTable, key: str) -> dict[str, str]:
     return dict(zip(["time", "kind", "service", "resource", "who", "category", "window"], table.row_text(key),
                     strict=True))
@@ -51,10 +56,12 @@ async def test_the_deployment_before_the_p1_is_in_the_feed_and_linked_both_ways(
 ) -> None:
     deploy = deploy_event(recorded_snapshot)
     app = incident_app(cfg, tmp_path, lambda: FROZEN_NOW)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         pane = await _changes_pane(app, pilot, recorded_snapshot)
-        row = _cells(pane.table, deploy.id)
-        assert (row["kind"], row["service"], row["who"]) == ("deployment", P1_SERVICE, DEPLOYER)
+        change = next(c for c in pane.changes if c.id == deploy.id)
+        assert (change.kind, change.service, change.who) == ("deployment", P1_SERVICE, DEPLOYER)
+        row = _cells(pane.table, deploy.id)  # cut with "…" to the pane's width
+        assert row["kind"] == "deployment" and P1_SERVICE.startswith(row["service"].rstrip("…"))
         incident = p1(app)
         assert incident is not None
         # incident → change: the deploy is among the changes before the P1's start that share its
@@ -100,7 +107,7 @@ async def test_setting_a_category_and_ticking_the_checklist_are_saved(
 ) -> None:
     deploy = deploy_event(recorded_snapshot)
     app = incident_app(cfg, tmp_path, lambda: FROZEN_NOW)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         pane = await _changes_pane(app, pilot, recorded_snapshot)
         pane.table.move_cursor_to_key(deploy.id)
         await pilot.press("enter")
@@ -134,7 +141,7 @@ async def test_setting_a_category_and_ticking_the_checklist_are_saved(
 async def test_handover_screen_covers_the_shift(cfg: Config, recorded_snapshot: Snapshot, tmp_path: Path) -> None:
     deploy = deploy_event(recorded_snapshot)
     app = incident_app(cfg, tmp_path, lambda: FROZEN_NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await fed(app, pilot, recorded_snapshot, until=lambda: p1(app) is not None)
         await pilot.press("h")
         await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen), "the handover screen")
@@ -144,5 +151,5 @@ async def test_handover_screen_covers_the_shift(cfg: Config, recorded_snapshot: 
         assert f"{deploy.resources[0].resource_id} by {DEPLOYER}" in text
         assert "✗ outside" in text
         await pilot.press("e")
-        exported = list(tmp_path.glob("handover-*.md"))
-        assert len(exported) == 1 and "shift handover" in exported[0].read_text(encoding="utf-8")
+    exported = _files(tmp_path, "handover-*.md")
+    assert len(exported) == 1 and "shift handover" in exported[0]

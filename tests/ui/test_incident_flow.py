@@ -12,6 +12,7 @@ from skafu_tui.ledger import Ledger, TimelineKind
 from skafu_tui.ledger_cli import LEDGER_FILE
 from skafu_tui.procedures import PLAYBOOK, REVIEW_AREAS, REVIEW_DUE
 from skafu_tui.ui.panes.incidents import IncidentsPane
+from skafu_tui.ui.screens.change_detail import ChangeDetailScreen
 from skafu_tui.ui.screens.incident_detail import IncidentDetailScreen
 from skafu_tui.ui.screens.incident_playbook import PlaybookScreen
 from skafu_tui.ui.screens.incident_review import ReviewScreen
@@ -83,7 +84,18 @@ async def test_whole_path_with_the_keyboard(cfg, recorded_snapshot, frozen_now, 
         changes = app.screen.query_one("#detail-changes", KeyedTable)
         assert deploy.id in changes.displayed_keys[:3]
         assert deploy.username in changes.row_text(deploy.id)
-        assert "touches" in changes.row_text(deploy.id)[1]
+        assert changes.row_text(deploy.id)[3].startswith("same service")
+        # tab reaches the changes; enter on the deployment opens it in the change screen.
+        await pilot.press("tab")
+        for _ in range(len(changes.displayed_keys)):
+            if changes.selected_key == deploy.id:
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangeDetailScreen), "the change screen")
+        assert app.screen.event_id == deploy.id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen), "back to the detail")
         services = static_text(app, "#detail-services")
         assert P1_SERVICE in services and "UNHEALTHY" in services
         comms = static_text(app, "#detail-comms")

@@ -19,6 +19,11 @@ from tests.ui.incident_helpers import incident_app, wait_for
 from widgets.keyed_table import KeyedTable
 
 
+def _files(directory: Path, pattern: str) -> list[str]:
+    """The text of each file matching `pattern` (sync: the app has exited when this runs)."""
+    return [path.read_text(encoding="utf-8") for path in sorted(directory.glob(pattern))]
+
+
 async def _calendar(app, pilot) -> tuple[MaintenanceScreen, KeyedTable]:  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: app.incident_hub.ledger is not None, "the ledger")
     await pilot.press("m")
@@ -33,7 +38,7 @@ async def _calendar(app, pilot) -> tuple[MaintenanceScreen, KeyedTable]:  # type
 async def test_todays_tasks_are_ticked_and_survive_a_restart(cfg: Config, tmp_path: Path) -> None:
     today = FROZEN_NOW.date()
     app = incident_app(cfg, tmp_path, lambda: FROZEN_NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         screen, table = await _calendar(app, pilot)
         due_today = [i for i in screen.items if i.status is TaskStatus.DUE_TODAY]
         daily = {t.id for t in DEFAULT_PROCEDURES.maintenance if t.cadence is Cadence.DAILY}
@@ -48,7 +53,7 @@ async def test_todays_tasks_are_ticked_and_survive_a_restart(cfg: Config, tmp_pa
         assert ledger.actor in table.row_text(target.key)[4]
     # A new app on the same state dir: the tick is still there, with who and when.
     again = incident_app(cfg, tmp_path, lambda: FROZEN_NOW + timedelta(minutes=5))
-    async with again.run_test(size=(120, 40)) as pilot:
+    async with again.run_test(size=(100, 30)) as pilot:
         screen, table = await _calendar(again, pilot)
         item = next(i for i in screen.items if i.key == target.key)
         assert item.status is TaskStatus.DONE and item.tick is not None
@@ -62,7 +67,7 @@ async def test_tasks_missed_yesterday_are_overdue_and_stand_out(cfg: Config, tmp
     with Ledger.open(tmp_path / "ledger.sqlite3", actor="night-shift") as ledger:
         ledger.tick_maintenance(daily[0].id, yesterday.date(), at=yesterday)
     app = incident_app(cfg, tmp_path, lambda: FROZEN_NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         screen, table = await _calendar(app, pilot)
         overdue = [i for i in screen.items if i.status is TaskStatus.OVERDUE]
         assert {i.task.id for i in overdue} == {t.id for t in daily[1:]}
@@ -76,7 +81,7 @@ async def test_tasks_missed_yesterday_are_overdue_and_stand_out(cfg: Config, tmp
 async def test_a_runbook_is_started_ticked_and_exported(cfg: Config, tmp_path: Path) -> None:
     runbook = DEFAULT_PROCEDURES.runbooks[0]
     app = incident_app(cfg, tmp_path, lambda: FROZEN_NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         screen, _ = await _calendar(app, pilot)
         runbooks = screen.query_one("#maint-runbooks", KeyedTable)
         runbooks.focus()
@@ -91,6 +96,5 @@ async def test_a_runbook_is_started_ticked_and_exported(cfg: Config, tmp_path: P
         steps = run_screen.query_one(KeyedTable)
         await wait_for(pilot, lambda: steps.row_text(runbook.steps[0].id)[1] == "☑ done", "the ticked step")
         await pilot.press("e")
-        [exported] = tmp_path.glob(f"runbook-{runbook.id}-run*.md")
-        text = exported.read_text(encoding="utf-8")
-        assert f"1. [x] {runbook.steps[0].text}" in text and f"2. [ ] {runbook.steps[1].text}" in text
+    [text] = _files(tmp_path, f"runbook-{runbook.id}-run*.md")
+    assert f"1. [x] {runbook.steps[0].text}" in text and f"2. [ ] {runbook.steps[1].text}" in text

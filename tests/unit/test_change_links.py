@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from skafu_tui.changes import build_changes, changes_before, incidents_after, link_window, prior_changes
-from skafu_tui.config import Config
-from tests.unit.test_change_feed import TUESDAY, FakeIncident, cfg, event  # noqa: F401  (cfg is a fixture)
+from skafu_tui.config import Config, load_config
+from tests.unit.test_change_feed import TUESDAY, FakeIncident, event
 
 START = TUESDAY  # the incident's start
+
+
+@pytest.fixture(scope="module")
+def cfg() -> Config:
+    return load_config(Path(__file__).resolve().parents[2] / "config.yaml").config
 
 
 def _changes(cfg: Config) -> dict[str, object]:

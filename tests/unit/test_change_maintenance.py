@@ -22,7 +22,8 @@ def ledger(tmp_path: Path) -> Ledger:
 
 def _states(ledger: Ledger, today: date) -> dict[str, TaskStatus]:
     ticks = ledger.maintenance_ticks(since=history_start(today))
-    return {d.task.id: d.status for d in calendar(DEFAULT_PROCEDURES.maintenance, ticks, today, tracking_since(ticks.values()))}
+    items = calendar(DEFAULT_PROCEDURES.maintenance, ticks, today, tracking_since(ticks.values()))
+    return {d.task.id: d.status for d in items}
 
 
 def test_a_fresh_ledger_shows_today_and_this_week_and_nothing_overdue(ledger: Ledger) -> None:
@@ -78,7 +79,8 @@ def test_calendar_lists_overdue_first_then_due_today(ledger: Ledger) -> None:
     ledger.tick_maintenance(daily[0].id, TUESDAY, at=NOW)
     tomorrow = TUESDAY + timedelta(days=1)
     ticks = ledger.maintenance_ticks(since=history_start(tomorrow))
-    statuses = [d.status for d in calendar(DEFAULT_PROCEDURES.maintenance, ticks, tomorrow, tracking_since(ticks.values()))]
+    items = calendar(DEFAULT_PROCEDURES.maintenance, ticks, tomorrow, tracking_since(ticks.values()))
+    statuses = [d.status for d in items]
     order = list(TaskStatus)
     assert statuses == sorted(statuses, key=order.index)
     assert statuses[0] is TaskStatus.OVERDUE

@@ -18,7 +18,8 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -86,6 +87,18 @@ JSON_OPERATIONS: dict[tuple[str, str], JsonHandler] = {}
 REST_ROUTES: list[_RestRoute] = []
 SEED_KINDS: dict[str, SeedHandler] = {}
 RESET_HOOKS: list[Callable[[], None]] = []
+
+class ScenarioClock(Protocol):
+    """The running scenario's clock: ``GET /_skafu/clock`` answers with it."""
+
+    speed: float
+
+    def now(self) -> datetime: ...
+
+
+SCENARIO_CLOCK: ScenarioClock | None = None
+"""Set by the server once a scenario runs; the dashboard reads scenario time from it in demo mode
+(at ``--speed 10`` the scenario's datapoints are stamped ten times faster than the wall clock)."""
 
 LOCK = threading.RLock()
 """Guards every extension store: werkzeug serves requests on threads."""

@@ -120,7 +120,15 @@ class SkafuMiddleware:
         if path == "/_skafu/health":
             if method != "GET":
                 return _message(start_response, 405, "use GET")
-            doc = {"status": "ok", "seedKinds": sorted(base.SEED_KINDS)}
+            doc: dict[str, Any] = {"status": "ok", "seedKinds": sorted(base.SEED_KINDS)}
+            return _send(start_response, 200, base.dumps(doc), "application/json")
+        if path == "/_skafu/clock":
+            if method != "GET":
+                return _message(start_response, 405, "use GET")
+            clock = base.SCENARIO_CLOCK
+            if clock is None:
+                return _message(start_response, 404, "no scenario is running")
+            doc = {"now": clock.now().isoformat(), "speed": clock.speed}
             return _send(start_response, 200, base.dumps(doc), "application/json")
         if path == "/_skafu/reset":
             if method != "POST":

@@ -4,12 +4,13 @@ growth and days until full, actual growth against the seed's projections; 14-day
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from skafu_tui.assess.resources import CPU, DISK, MEMORY
+from skafu_tui.ui.filter_bar import FilterableMixin
 from skafu_tui.ui.panes import capacity_rows as rows
 from skafu_tui.ui.panes.security_common import ColumnsPane, Section, TextBlock, freshness_line
 from widgets.gauge import ThresholdGauge
@@ -23,15 +24,16 @@ if TYPE_CHECKING:
 LABEL_WIDTH = 8
 
 
-class CapacityPane(ColumnsPane):
+class CapacityPane(ColumnsPane, FilterableMixin):
     """Gauges and words on the left (or first); 14-day plots on the right (or below)."""
 
     title = "Capacity"
-    sources: ClassVar[tuple[str, ...]] = ("metrics",)
+    sources = ("metrics",)
 
     DEFAULT_CSS = """
     CapacityPane #cap-projections { max-height: 8; }
     CapacityPane PlotextPlot { height: 9; }
+    CapacityPane #cap-util-plot { height: 12; }
     CapacityPane.-wide #cap-util-plot { height: 14; }
     CapacityPane.-wide PlotextPlot { height: 11; }
     """
@@ -56,7 +58,7 @@ class CapacityPane(ColumnsPane):
                                      label_width=LABEL_WIDTH, id="cap-storage-gauge")
                 yield TextBlock(id="cap-storage")
                 yield Section("Growth against the seed's projections")
-                yield KeyedTable(rows.PROJECTION_COLUMNS, id="cap-projections")
+                yield KeyedTable(rows.PROJECTION_COLUMNS, name="projections", id="cap-projections")
             with Vertical(classes="column", id="cap-right"):
                 yield Section("14 days")
                 yield PlotextPlot(title="utilisation %", x_axis="time", y_min=0, y_max=100, id="cap-util-plot")
@@ -76,6 +78,7 @@ class CapacityPane(ColumnsPane):
         gauge = self.query_one("#cap-db-gauge", ThresholdGauge)
         if db is not None and db.max:
             gauge.maximum = float(db.max)
+            gauge.unit = f"/{db.max:g}"
             gauge.target = db.max * compute.optimal_pct / 100.0
             gauge.alert = db.max * compute.scaling_threshold_pct / 100.0
         gauge.value = db.current if db is not None else None

@@ -12,13 +12,13 @@ from skafu_tui.assess.resources import CPU, DISK, MEMORY
 from skafu_tui.config.platform_settings import ComputeCapacity
 from skafu_tui.ui.panes.security_common import compact, level_text
 from widgets.keyed_table import Cell
-from widgets.plot import SeriesData
+from widgets.series import SeriesData
 
 Row = tuple[str, tuple[Cell, ...]]
 
-PROJECTION_COLUMNS = ("projection", "unit", "at planning", "actual", "× plan", "in 6 months", "in 12 months", "status")
+PROJECTION_COLUMNS = ("projection", "status", "actual", "x plan", "planned", "in 6 mo", "in 12 mo")
 LABELS = {CPU: "CPU", MEMORY: "Memory", DISK: "Disk"}
-_PROJECTION_WORDS = {Level.OK: "within plan", Level.WARN: "AHEAD of 6-month plan", Level.UNKNOWN: "no data"}
+_PROJECTION_WORDS = {Level.OK: "within plan", Level.WARN: "AHEAD of 6-mo plan", Level.UNKNOWN: "no data"}
 
 
 def label(name: str) -> str:
@@ -68,10 +68,14 @@ def storage_text(st: StorageCapacity | None) -> Text:
         if st.used_pct is not None:
             text.append(f" ({st.used_pct:.1f}%)")
     text.append("\n  growth ")
-    text.append("n/a" if st.growth_gb_per_month is None else f"{st.growth_gb_per_month:,.1f} GB/month",
-                style="bold")
-    if st.planned_growth_gb_per_month is not None:
-        text.append(f" (plan {st.planned_growth_gb_per_month:,.0f} GB/month)")
+    growth, planned = st.growth_gb_per_month, st.planned_growth_gb_per_month
+    text.append("n/a" if growth is None else f"{growth:,.1f} GB/month", style="bold")
+    if growth is not None and planned:
+        over = (growth - planned) / planned * 100.0
+        if over > 0:
+            text.append(f", {over:.1f}% above the {planned:,.0f} GB/month plan")
+        else:
+            text.append(f", within the {planned:,.0f} GB/month plan")
     text.append(" · ")
     if st.days_until_full is not None:
         text.append(f"full in {st.days_until_full:,.0f} days", style="bold")
@@ -84,17 +88,18 @@ def storage_text(st: StorageCapacity | None) -> Text:
 
 
 def projection_rows(cap: CapacityAssessment) -> Iterator[Row]:
+    """Status before the figures, so it shows in a narrow column."""
     for p in cap.projections:
         ratio = p.growth_vs_plan
+        times = "n/a" if ratio is None else "x" + (compact(ratio) if ratio >= 100 else f"{ratio:.2f}")
         yield p.name, (
-            p.name.replace("_", " "),
-            p.unit,
-            compact(p.planned_current),
+            f"{p.name.replace('_', ' ')} ({p.unit})",
+            level_text(p.level, _PROJECTION_WORDS.get(p.level, p.level.value)),
             compact(p.actual),
-            "n/a" if ratio is None else f"×{compact(ratio) if ratio >= 100 else f'{ratio:.2f}'}",
+            times,
+            compact(p.planned_current),
             compact(p.in_6_months),
             compact(p.in_12_months),
-            level_text(p.level, _PROJECTION_WORDS.get(p.level, p.level.value)),
         )
 
 

@@ -8,13 +8,14 @@ day): its cadence and last refresh are shown right under the title.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from skafu_tui.api_spend import ModelledSpend, modelled_spend
 from skafu_tui.assess.common import Health
+from skafu_tui.ui.filter_bar import FilterableMixin
 from skafu_tui.ui.panes import cost_rows as rows
 from skafu_tui.ui.panes.security_common import ColumnsPane, Section, TextBlock, freshness_line
 from widgets.gauge import ThresholdGauge
@@ -27,16 +28,16 @@ if TYPE_CHECKING:
     from skafu_tui.snapshot import Snapshot
 
 
-class CostPane(ColumnsPane):
+class CostPane(ColumnsPane, FilterableMixin):
     """Budget gauges and words, anomalies and movers; daily cost by service (plot and table)."""
 
     title = "Cost"
-    sources: ClassVar[tuple[str, ...]] = ("cost", "budgets")
+    sources = ("cost", "budgets")
 
     DEFAULT_CSS = """
     CostPane #cost-forecast-gauge { margin-top: 1; }
-    CostPane #cost-plot { height: 12; }
-    CostPane.-wide #cost-plot { height: 16; }
+    CostPane PlotextPlot { height: 10; }
+    CostPane.-wide PlotextPlot { height: 12; }
     CostPane #cost-services { max-height: 14; }
     """
 
@@ -62,8 +63,9 @@ class CostPane(ColumnsPane):
                 yield TextBlock(id="cost-api")
             with Vertical(classes="column", id="cost-right"):
                 yield Section("Daily cost by service, 30 days")
-                yield PlotextPlot(title="per day", x_axis="time", y_min=0, id="cost-plot")
-                yield KeyedTable(rows.SERVICE_COLUMNS, id="cost-services")
+                yield PlotextPlot(title="total per day", x_axis="time", y_min=0, id="cost-plot")
+                yield PlotextPlot(title="top services per day", x_axis="time", y_min=0, id="cost-services-plot")
+                yield KeyedTable(rows.SERVICE_COLUMNS, name="services", id="cost-services")
 
     def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
         cost, cfg = assessment.cost, self.cfg
@@ -94,7 +96,8 @@ class CostPane(ColumnsPane):
 
         daily = cost.daily_budget
         thresholds = [Threshold(daily, "daily budget")] if daily is not None else []
-        self.query_one("#cost-plot", PlotextPlot).set_series(rows.plot_series(cost), thresholds=thresholds)
+        self.query_one("#cost-plot", PlotextPlot).set_series(rows.total_series(cost), thresholds=thresholds)
+        self.query_one("#cost-services-plot", PlotextPlot).set_series(rows.service_series(cost))
         self.query_one("#cost-services", KeyedTable).set_rows(rows.service_rows(cost))
 
     def _gauge(self, selector: str, value: float | None, target: float | None, status: str, scale: float) -> None:

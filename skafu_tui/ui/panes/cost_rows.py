@@ -4,7 +4,7 @@ cadence line, anomalies, movers, the per-service table and the plot's series."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from rich.text import Text
@@ -15,14 +15,14 @@ from skafu_tui.assess.freshness import SourceFreshness
 from skafu_tui.ui.header import coarse_age
 from skafu_tui.ui.panes.security_common import clip, duration_words, level_text, money
 from widgets.keyed_table import Cell
-from widgets.plot import SeriesData
+from widgets.series import SeriesData
 from widgets.text import plain
 
 Row = tuple[str, tuple[Cell, ...]]
 
 SERVICE_COLUMNS = ("service", "30 days", "last day", "7 d vs prior 7 d")
 PLOTTED_SERVICES = 4
-"""Services drawn as their own line (biggest spenders); the total is drawn too."""
+"""Services drawn as their own line (the biggest spenders over the 30 days)."""
 TOTAL_KEY = "\x1ftotal"
 
 # AWS's billing names for common services are long; the plot legend needs a few cells.
@@ -166,7 +166,7 @@ def anomalies_text(cost: CostAssessment, min_impact: float) -> Text:
 
 
 def change_words(m: Mover, unit: str) -> str:
-    sign = "+" if m.change >= 0 else "−"
+    sign = "+" if m.change >= 0 else "-"
     pct = m.change_pct
     share = "new" if pct is None else f"{sign}{abs(pct):.1f}%"
     return f"{sign}{money(abs(m.change), unit)} ({share})"
@@ -213,21 +213,30 @@ def _epoch(day: date) -> float:
     return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
 
 
-def plot_series(cost: CostAssessment, services: int = PLOTTED_SERVICES) -> list[SeriesData]:
-    """Total per day and the biggest spenders, up to the last day Cost Explorer reported.
+def _billed_days(cost: CostAssessment) -> tuple[list[float], int]:
+    """Epoch seconds of each day up to the last day Cost Explorer reported, and how many.
 
     Days after ``last_day`` (today, usually not yet billed) are left out: a drop to zero there
     would read as a fall in spend.
     """
     d = cost.daily
     end = d.days.index(cost.last_day) + 1 if cost.last_day in d.days else 0
-    xs: Sequence[float] = [_epoch(day) for day in d.days[:end]]
+    return [_epoch(day) for day in d.days[:end]], end
+
+
+def total_series(cost: CostAssessment) -> list[SeriesData]:
+    """The total per day (drawn against the daily budget)."""
+    xs, end = _billed_days(cost)
+    return [("total", xs, [cost.daily.total(i) for i in range(end)])] if xs else []
+
+
+def service_series(cost: CostAssessment, services: int = PLOTTED_SERVICES) -> list[SeriesData]:
+    """The biggest spenders per day, one line each, on their own scale (the total would flatten them)."""
+    xs, end = _billed_days(cost)
     if not xs:
         return []
-    series: list[SeriesData] = [("total", xs, [d.total(i) for i in range(end)])]
-    for service, amounts in list(zip(d.services, d.amounts, strict=True))[:services]:
-        series.append((short_service(service), xs, list(amounts[:end])))
-    return series
+    d = cost.daily
+    return [(short_service(s), xs, list(a[:end])) for s, a in list(zip(d.services, d.amounts, strict=True))[:services]]
 
 
 def api_text(calls: int, spent: float, always_on: float | None, shift: float | None, hot: int) -> Text:

@@ -23,11 +23,11 @@ from skafu_tui.ui.panes.base import Pane
 from skafu_tui.ui.panes.health_detail import ServiceDetailScreen
 from skafu_tui.ui.panes.health_format import (
     KPI_SHORT,
-    KPI_WORDS,
     LEGEND,
     clip,
     freshness_text,
     kpi_cell,
+    set_text,
     status_cell,
     threshold_words,
 )
@@ -38,6 +38,7 @@ from widgets.text import SafeStatic, plain
 
 if TYPE_CHECKING:
     from skafu_tui.assess import Assessment
+    from skafu_tui.assess.common import KpiReading
     from skafu_tui.assess.health import ServiceHealth
     from skafu_tui.snapshot import Snapshot
 
@@ -56,20 +57,28 @@ def service_row(s: ServiceHealth) -> tuple[str, tuple[Text | str, ...]]:
 SERVICE_COLUMNS = ("service", "status", *(KPI_SHORT[k] for k in KPI_COLUMNS))
 
 
+_LEGEND_NAMES = {ERROR_RATE: "err", P95: "p95", THROUGHPUT: "rps", AVAILABILITY: "avail"}
+
+
+def _compact(r: KpiReading) -> str:
+    unit = {ERROR_RATE: "%", P95: " ms", AVAILABILITY: "%"}.get(r.kpi, "")
+    good, bad = ("≥", "<") if r.higher_is_better else ("≤", ">")
+    return f"{_LEGEND_NAMES.get(r.kpi, r.kpi)} {good} {r.target:,g}{unit} ({bad} {r.alert:,g})"
+
+
 def legend_text(services: tuple[ServiceHealth, ...]) -> Text:
     """What the marks were judged against, once for all services (or a pointer when they differ)."""
     judged = {tuple(threshold_words(r) for r in s.kpis) for s in services}
-    line = Text("targets ", style="bold", end="")
+    line = Text("target (alert) ", style="bold", end="")
     if len(judged) == 1 and services:
-        parts = [f"{KPI_WORDS.get(r.kpi, r.kpi)} {threshold_words(r)}" for r in services[0].kpis]
-        line.append(" · ".join(parts))
+        line.append(" · ".join(_compact(r) for r in services[0].kpis))
     else:
         line.append("differ by service: enter on a service shows them")
     line.append(f" · {LEGEND}", style="dim")
     return line
 
 
-class HealthPane(FilterableMixin, Pane):
+class HealthPane(Pane, FilterableMixin):
     title = "Health"
     sources = ("metrics", "alarms", "elbv2", "rds", "lambda", "s3", "cloudfront", "health")
 
@@ -115,12 +124,12 @@ class HealthPane(FilterableMixin, Pane):
         table.set_rows(service_row(s) for s in services)
         if self._wanted is not None and table.move_cursor_to_key(self._wanted):
             self._wanted = None
-        self.query_one("#hl-legend", SafeStatic).update(legend_text(services))
+        set_text(self.query_one("#hl-legend", SafeStatic), legend_text(services))
         self._show_selected()
         self.query_one(HealthResources).show(assessment.resources, self.cfg)
 
     def _title(self, sources: list[Any]) -> None:
-        self.query_one("#hl-title", SafeStatic).update(freshness_text(self.title, sources))
+        set_text(self.query_one("#hl-title", SafeStatic), freshness_text(self.title, sources))
 
     def _retitle(self) -> None:
         """Re-judge the sources' ages between polls (a pane must not say "<1m" for ten minutes)."""
@@ -149,10 +158,10 @@ class HealthPane(FilterableMixin, Pane):
             line.append_text(plain(svc.name, style="bold"))
             line.append(" ")
             line.append_text(status_cell(svc.status.value))
+            line.append(f" · last {HOURS} h · enter: detail · ", style="dim")
             reasons = svc.reasons
-            line.append_text(plain(" · " + (clip("; ".join(reasons)) if reasons else "every KPI within target")))
-            line.append(f" · last {HOURS} h · enter: detail", style="dim")
-        self.query_one("#hl-selected", SafeStatic).update(line)
+            line.append_text(plain(clip("; ".join(reasons)) if reasons else "every KPI within target"))
+        set_text(self.query_one("#hl-selected", SafeStatic), line)
         self.query_one(ServicePlots).show(svc, self._now)
 
     # --- selection and drill-down ---------------------------------------------------------
@@ -183,5 +192,6 @@ class HealthPane(FilterableMixin, Pane):
         wide = event.size.width >= WIDE_AT
         self.set_class(wide, "-wide")
         plots = self.query_one(ServicePlots)
-        # Wide: the plots take what the left column leaves, within modest bounds (cost grows with size).
-        plots.styles.height = max(10, min(18, event.size.height - 14)) if wide else 10
+        plots.set_row(not wide)
+        # Wide: the plots stack in what the left column leaves, within modest bounds (cost grows with size).
+        plots.styles.height = max(18, min(36, event.size.height - 13)) if wide else 10

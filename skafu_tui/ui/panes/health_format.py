@@ -21,6 +21,7 @@ from widgets.text import plain
 if TYPE_CHECKING:
     from skafu_tui.assess.common import KpiReading
     from skafu_tui.assess.freshness import SourceFreshness
+    from widgets.text import SafeStatic
 
 MARKS = {Level.OK: "✓", Level.WARN: "▲", Level.FAIL: "✖", Level.UNKNOWN: "?"}
 LEVEL_STYLE = {
@@ -29,7 +30,7 @@ LEVEL_STYLE = {
     Level.FAIL: STATUS_STYLE["-fail"],
     Level.UNKNOWN: "dim",
 }
-LEGEND = "✓ within target  ▲ past target  ✖ past alert  ? no data"
+LEGEND = "✓ ok ▲ past target ✖ past alert"
 
 KPI_SHORT = {ERROR_RATE: "err %", P95: "p95 ms", THROUGHPUT: "rps", AVAILABILITY: "avail %"}
 """Column labels: the unit lives in the header so cells stay narrow at 80 columns."""
@@ -100,15 +101,23 @@ def ellipsize(text: Text, width: int) -> Text:
     return out
 
 
+def _waiting(src: SourceFreshness) -> bool:
+    """No data yet and no failure either: the first poll has not come back."""
+    return not src.has_data and src.status.value in ("pending", "ok")
+
+
 def freshness_text(title: str, sources: Iterable[SourceFreshness | None], *, others: Sequence[SourceFreshness] = ()
                    ) -> Text:
-    """A pane's title line: ``Health · metrics, alarms <1m · cost 2h`` and, dimmed, what is not fresh.
+    """A pane's title line: ``Health · metrics, alarms <1m · cost 2h`` and what is not fresh, in words.
 
-    Fresh sources are grouped by their (coarse) age; a stale or failed source shows its symbol, age and
-    cause in words. ``others`` are sources outside the pane's own list: only the ones not ok are shown.
+    Fresh sources are grouped by their (coarse) age; sources without data yet are listed once
+    (``◌ waiting for rds, s3``); a stale or failed source shows its cause and the age of the data it
+    still shows, dimmed. ``others`` are sources outside the pane's list: the first few that are stale
+    or failing are named too (the pane's alerts may draw on them), the rest counted.
     """
     line = Text(title, style="bold", end="")
     fresh: dict[str, list[str]] = {}
+    waiting: list[str] = []
     bad: list[SourceFreshness] = []
     seen: set[str] = set()
     for src in sources:
@@ -117,20 +126,41 @@ def freshness_text(title: str, sources: Iterable[SourceFreshness | None], *, oth
         seen.add(src.name)
         if src.ok:
             fresh.setdefault(coarse_age(src.age_s), []).append(src.name)
+        elif _waiting(src):
+            waiting.append(src.name)
         else:
             bad.append(src)
-    bad += [s for s in others if not s.ok and s.name not in seen]
+    outside = [s for s in others if s.name not in seen and not s.ok and not _waiting(s)]
     for age, names in fresh.items():
         line.append(" · ", style="dim")
         line.append(f"{', '.join(names)} {age}")
-    for src in bad:
+    if waiting:
         line.append(" · ", style="dim")
-        word = src.status.value
-        symbol = "◌" if word in ("stale", "pending") else "✖"
+        line.append(f"◌ waiting for {', '.join(waiting)}", style="dim")
+    for src in bad + outside[:OTHERS_NAMED]:
+        line.append(" · ", style="dim")
+        symbol = "◌" if src.status.value == "stale" else "✖"
         # The cause names the source and, when data is held, its age ("metrics: stale (14 min old)").
-        line.append_text(plain(f"{symbol} {clip(src.cause or word, 160)}",
+        line.append_text(plain(f"{symbol} {clip(src.cause or src.status.value, 160)}",
                                style="dim" if src.has_data else STATUS_STYLE["-fail"]))
+    if len(outside) > OTHERS_NAMED:
+        line.append(f" · +{len(outside) - OTHERS_NAMED} more not fresh (s: sources)", style="dim")
     return line
+
+
+OTHERS_NAMED = 2
+"""How many not-fresh sources outside a pane's own list its title names before counting the rest."""
+
+
+def set_text(widget: SafeStatic, text: Text) -> bool:
+    """Update ``widget`` only when the text or its styles differ from what it shows (a poll that
+    changes nothing must not repaint or re-lay-out anything). Returns whether it updated."""
+    key = (text.plain, str(text.style), tuple((s.start, s.end, str(s.style)) for s in text.spans))
+    if getattr(widget, "_skafu_shown", None) == key:
+        return False
+    widget._skafu_shown = key  # type: ignore[attr-defined]
+    widget.update(text)
+    return True
 
 
 def join_clipped(items: Sequence[str], limit: int = TEXT_CAP) -> str:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from skafu_tui.assess.common import Level, worst
-from skafu_tui.ui.panes.health_format import clip, join_clipped, kpi_cell, mark, status_cell, threshold_words
+from skafu_tui.ui.panes.health_format import clip, join_clipped, kpi_cell, mark, set_text, threshold_words
 from skafu_tui.ui.panes.health_table import FitTable
 from widgets.gauge import ThresholdGauge
 from widgets.text import SafeStatic, plain
@@ -43,16 +43,17 @@ def _group_row(g: TargetGroupHealth) -> tuple[str, tuple[Text | str, ...]]:
     healthy.append_text(mark(g.level))
     bad = []
     for t in g.unhealthy:
-        where = f"{t.target_id}:{t.port}" if t.port else str(t.target_id)
-        why = ": ".join(x for x in (t.reason, t.description) if x)
-        bad.append(f"{where} {t.state}" + (f" ({why})" if why else ""))
+        state = "" if t.state == "unhealthy" else f" {t.state}"
+        why = " — ".join(x for x in (t.reason, t.description) if x)
+        bad.append(f"{t.target_id}{state}" + (f": {why}" if why else ""))
     detail = plain(join_clipped(bad)) if bad else Text("all healthy", style="dim", end="")
     return g.name, (clip(g.name, 60), healthy, detail)
 
 
 def _lambda_row(fn: LambdaHealth) -> tuple[str, tuple[Text | str, ...]]:
     invocations = "—" if fn.invocations is None else f"{fn.invocations:,.0f}"
-    return f"{fn.service}/{fn.name}", (clip(fn.name, 80), kpi_cell(fn.error_rate), kpi_cell(fn.max_duration), invocations)
+    cells = (clip(fn.name, 80), kpi_cell(fn.error_rate), kpi_cell(fn.max_duration), invocations)
+    return f"{fn.service}/{fn.name}", cells
 
 
 def _event_row(e: HealthEvent) -> tuple[str, tuple[Text | str, ...]]:
@@ -60,8 +61,8 @@ def _event_row(e: HealthEvent) -> tuple[str, tuple[Text | str, ...]]:
     level = Level.WARN if status in ("open", "upcoming") else Level.UNKNOWN
     state = Text(f"{clip(e.status, 20)} ", end="")
     state.append_text(mark(level))
-    return e.arn, (state, clip(e.service, 30), clip(e.event_type, 60), clip(e.region or "global", 20),
-                   _when(e.start), clip(e.description))
+    where = clip(e.region or "global", 30)
+    return e.arn, (state, _when(e.start), clip(e.event_type, 80), f"{where}: {clip(e.description)}")
 
 
 class HealthResources(Vertical):
@@ -84,8 +85,8 @@ class HealthResources(Vertical):
         yield FitTable(["function", "err %", "max ms", "invocations"], flex=0, id="hl-lambda", name="Lambda")
         yield SafeStatic(id="hl-edge", classes="heading")
         yield SafeStatic(id="hl-events-head", classes="heading")
-        yield FitTable(["status", "service", "event", "region", "start", "description"], flex=5,
-                       caps={2: 34}, id="hl-events", name="AWS Health events")
+        yield FitTable(["status", "start", "event", "description"], flex=3, caps={0: 12, 2: 30},
+                       id="hl-events", name="AWS Health events")
 
     def show(self, res: Resources, cfg: Config) -> None:
         self._alb(res)
@@ -105,7 +106,7 @@ class HealthResources(Vertical):
         summary = f"{alb.healthy}/{alb.total} targets healthy in {len(alb.groups)} target groups"
         if not alb.groups:
             summary = "no target groups configured or found"
-        self._static("hl-alb-head").update(heading("ALB targets", alb.level, summary))
+        set_text(self._static("hl-alb-head"), heading("ALB targets", alb.level, summary))
         table = self._table("hl-alb")
         table.display = bool(alb.groups)
         table.set_rows(_group_row(g) for g in alb.groups)
@@ -114,13 +115,11 @@ class HealthResources(Vertical):
         db = res.database
         gauge = self.query_one("#hl-db-conn", ThresholdGauge)
         if db is None:
-            self._static("hl-db-head").update(heading("Database", Level.UNKNOWN, "no database configured"))
+            set_text(self._static("hl-db-head"), heading("Database", Level.UNKNOWN, "no database configured"))
             gauge.display = False
             return
         line = heading("Database", db.level, "")
         line.append_text(plain(clip(db.instance_id, 60), style="bold"))
-        line.append(" ")
-        line.append_text(status_cell("healthy" if db.available else "unhealthy"))
         line.append_text(plain(f" {clip(db.status, 40)}"))
         if db.instance is not None and db.instance.engine:
             line.append_text(plain(f" ({clip(db.instance.engine, 30)})", style="dim"))
@@ -130,7 +129,7 @@ class HealthResources(Vertical):
         line.append(f" {threshold_words(q)}", style="dim")
         if db.cpu_pct is not None:
             line.append(f" · CPU {db.cpu_pct:.0f}%")
-        self._static("hl-db-head").update(line)
+        set_text(self._static("hl-db-head"), line)
         gauge.display = True
         top = float(db.max_connections or 0) or max(db.connections or 0.0, 1.0)
         compute = cfg.capacity.compute
@@ -148,7 +147,7 @@ class HealthResources(Vertical):
         if fns:
             summary += f" · errors {threshold_words(fns[0].error_rate)} · max duration ≤ " \
                        f"{fns[0].max_duration.alert:,g} ms"
-        self._static("hl-lambda-head").update(heading("Lambda", level, summary))
+        set_text(self._static("hl-lambda-head"), heading("Lambda", level, summary))
         table = self._table("hl-lambda")
         table.display = bool(fns)
         table.set_rows(_lambda_row(f) for f in fns)
@@ -173,12 +172,12 @@ class HealthResources(Vertical):
             items = [f"{d.id} ({d.domain})" for d in dists]
             cf = heading("CloudFront", Level.OK, f"{len(dists)}/{len(dists)} deployed and enabled: "
                                                  f"{join_clipped(items, 160)}")
-        self._static("hl-edge").update(Text("\n", end="").join([s3, cf]))
+        set_text(self._static("hl-edge"), Text("\n", end="").join([s3, cf]))
 
     def _events(self, res: Resources) -> None:
         events = res.health_events
         summary = f"{len(events)} open or upcoming" if events else "no open events"
-        self._static("hl-events-head").update(
+        set_text(self._static("hl-events-head"),
             heading("AWS Health", Level.WARN if events else Level.OK, summary))
         table = self._table("hl-events")
         table.display = bool(events)

@@ -41,10 +41,11 @@ class FitTable(KeyedTable):
         caps: Mapping[int, int] | None = None,
         min_flex: int = 8,
         reserve_scrollbar: bool = False,
+        name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(columns, id=id, classes=classes)
+        super().__init__(columns, name=name, id=id, classes=classes)
         self._labels = [_label(c) for c in columns]
         self._flex = flex
         self._caps = dict(caps or {})

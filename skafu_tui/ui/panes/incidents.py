@@ -184,7 +184,8 @@ class IncidentsPane(Pane):
         for index, (label, _) in enumerate((COLUMNS[0], *COLUMNS[3:])):
             used += max([len(label)] + [_width(cells[index]) for _, cells in fixed])
         rest = max(16, width - used)
-        services_w = max(8, rest // 3 if wide else rest // 4)
+        longest = max((cell_len(", ".join(i.services)) for i, _ in fixed), default=1)
+        services_w = max(8, min(longest, rest // 3 if wide else rest // 4))
         title_w = rest - services_w
         rows: list[tuple[str, list[Cell]]] = []
         for incident, cells in fixed:

@@ -22,13 +22,14 @@ from skafu_tui.assess.freshness import freshness_of
 from skafu_tui.ui.filter_bar import FilterableMixin
 from skafu_tui.ui.panes.base import Pane
 from skafu_tui.ui.panes.health import SERVICE_COLUMNS, WIDE_AT, HealthPane, service_row
-from skafu_tui.ui.panes.health_format import freshness_text
+from skafu_tui.ui.panes.health_format import freshness_text, set_text
 from skafu_tui.ui.panes.health_table import FitTable
 from skafu_tui.ui.panes.overview_text import (
     alert_detail,
     alert_rows,
     alert_target,
     alerts_heading,
+    business_line,
     cost_line,
     incidents_line,
     summary_line,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 TITLE_EVERY_S = 15.0
 
 
-class OverviewPane(FilterableMixin, Pane):
+class OverviewPane(Pane, FilterableMixin):
     title = "Overview"
     sources = ("metrics", "alarms", "cost", "budgets")
 
@@ -52,7 +53,7 @@ class OverviewPane(FilterableMixin, Pane):
     OverviewPane #ov-columns { height: 1fr; min-height: 16; layout: vertical; }
     OverviewPane.-wide #ov-columns { layout: horizontal; }
     OverviewPane #ov-left { height: auto; }
-    OverviewPane.-wide #ov-left { width: 84; height: 1fr; margin-right: 2; }
+    OverviewPane.-wide #ov-left { width: 78; height: 1fr; margin-right: 2; }
     OverviewPane #ov-right { height: 1fr; min-height: 7; }
     OverviewPane.-wide #ov-right { width: 1fr; }
     OverviewPane #ov-services { height: auto; }
@@ -60,7 +61,9 @@ class OverviewPane(FilterableMixin, Pane):
     OverviewPane.-wide #ov-incidents { margin-top: 1; }
     OverviewPane #ov-alerts { height: 1fr; min-height: 4; }
     OverviewPane #ov-alert-detail { height: 1; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
-    OverviewPane.-wide #ov-alert-detail { height: auto; max-height: 4; text-wrap: wrap; }
+    OverviewPane #ov-business, OverviewPane #ov-alert-full { display: none; margin-top: 1; }
+    OverviewPane.-wide #ov-business, OverviewPane.-wide #ov-alert-full { display: block; }
+    OverviewPane.-wide #ov-alert-detail { display: none; }
     """
 
     incident_counts: var[dict[str, int] | None] = var[dict[str, int] | None](None, always_update=True)
@@ -80,6 +83,8 @@ class OverviewPane(FilterableMixin, Pane):
                 yield FitTable(SERVICE_COLUMNS, flex=0, id="ov-services", name="services")
                 yield SafeStatic(incidents_line(None, ()), id="ov-incidents")
                 yield SafeStatic(id="ov-cost")
+                yield SafeStatic(id="ov-business")
+                yield SafeStatic(id="ov-alert-full")
             with Vertical(id="ov-right"):
                 yield SafeStatic(id="ov-alerts-head")
                 yield FitTable(["", "area", "alert", "detail"], flex=3, caps={2: 34}, reserve_scrollbar=True,
@@ -96,18 +101,24 @@ class OverviewPane(FilterableMixin, Pane):
         self._others = assessment.sources
         self._title([assessment.source(n) for n in self.sources])
         system = assessment.system
-        self.query_one("#ov-summary", SafeStatic).update(summary_line(system))
+        set_text(self.query_one("#ov-summary", SafeStatic), summary_line(system))
         self.query_one("#ov-services", FitTable).set_rows(service_row(s) for s in system.services)
-        self.query_one("#ov-cost", SafeStatic).update(cost_line(assessment.cost))
+        set_text(self.query_one("#ov-cost", SafeStatic), cost_line(assessment.cost, assessment.source("cost")))
+        set_text(self.query_one("#ov-business", SafeStatic), business_line(assessment.business))
         rows = alert_rows(assessment.alerts)
         self._alerts = {key: alert for (key, _), alert in zip(rows, assessment.alerts, strict=True)}
-        self.query_one("#ov-alerts-head", SafeStatic).update(alerts_heading(assessment.alerts))
-        self.query_one("#ov-alerts", FitTable).set_rows(rows)
+        missing = sum(1 for src in assessment.sources if not src.ok)
+        set_text(self.query_one("#ov-alerts-head", SafeStatic), alerts_heading(assessment.alerts, missing))
+        table = self.query_one("#ov-alerts", FitTable)
+        table.set_rows(rows)
+        if not table.has_focus and rows and table.cursor_row != 0:
+            # Nobody is reading the list: keep the worst alerts in view (a focused table keeps its row).
+            table.move_cursor(row=0)
         self._show_alert_detail()
 
     def _title(self, sources: list[SourceFreshness | None]) -> None:
         text = freshness_text(self.title, sources, others=self._others)
-        self.query_one("#ov-title", SafeStatic).update(text)
+        set_text(self.query_one("#ov-title", SafeStatic), text)
 
     def _retitle(self) -> None:
         """Re-judge the sources' ages between polls (they change at most once a minute)."""
@@ -122,7 +133,7 @@ class OverviewPane(FilterableMixin, Pane):
     def watch_incident_counts(self, counts: dict[str, int] | None) -> None:
         if self.is_mounted:
             classes = self.cfg.incidents.ordered_classes()
-            self.query_one("#ov-incidents", SafeStatic).update(incidents_line(counts, classes))
+            set_text(self.query_one("#ov-incidents", SafeStatic), incidents_line(counts, classes))
 
     def show_incidents(self, counts: Mapping[str, int]) -> None:
         """Show open incidents by class (the incident ledger calls this on every change)."""
@@ -131,7 +142,11 @@ class OverviewPane(FilterableMixin, Pane):
     def _show_alert_detail(self) -> None:
         key = self.query_one("#ov-alerts", FitTable).selected_key
         alert = self._alerts.get(key) if key is not None else None
-        self.query_one("#ov-alert-detail", SafeStatic).update(alert_detail(alert) if alert else Text(""))
+        text = alert_detail(alert) if alert else Text("")
+        set_text(self.query_one("#ov-alert-detail", SafeStatic), text)
+        full = Text("Selected alert\n", style="bold", end="")
+        full.append_text(text)
+        set_text(self.query_one("#ov-alert-full", SafeStatic), full if alert else text)
 
     # --- drill-down -----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,9 @@ from widgets.text import plain
 
 if TYPE_CHECKING:
     from skafu_tui.assess.alerts import Alert
+    from skafu_tui.assess.business import BusinessMetric
     from skafu_tui.assess.cost import CostAssessment
+    from skafu_tui.assess.freshness import SourceFreshness
     from skafu_tui.assess.health import SystemHealth
 
 NO_LEDGER = "n/a until the ledger is wired"
@@ -47,6 +50,9 @@ def summary_line(system: SystemHealth) -> Text:
     line.end = ""
     total = len(system.services)
     line.append(f" · {system.healthy_count}/{total} services healthy ({system.service_availability_pct:.0f}%)")
+    unknown = sum(1 for s in system.services if s.status.value == "unknown")
+    if unknown:
+        line.append(f", {unknown} without data", style="dim")
     rate = "—" if system.error_rate_pct is None else f"{system.error_rate_pct:.2f}%"
     p95 = "—" if system.response_time_ms is None else f"{system.response_time_ms:,.0f} ms"
     line.append(f" · error rate {rate} · p95 {p95}")
@@ -75,9 +81,12 @@ def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
-def cost_line(cost: CostAssessment) -> Text:
+def cost_line(cost: CostAssessment, source: SourceFreshness | None = None) -> Text:
     """Month to date and forecast against the budget, and the latest day against the daily budget."""
     line = Text("Cost ", style="bold", end="")
+    if source is not None and not source.has_data:
+        line.append_text(plain(f"◌ {clip(source.cause or 'waiting for Cost Explorer', 160)}", style="dim"))
+        return line
     unit = cost.unit
     used = cost.budget_used_pct
     line.append(f"month to date {_money(cost.month_to_date)} of {_money(cost.budget)} {unit}")
@@ -115,13 +124,16 @@ def alert_rows(alerts: Sequence[Alert]) -> list[tuple[str, tuple[Text | str, ...
     return rows
 
 
-def alerts_heading(alerts: Sequence[Alert]) -> Text:
-    """``Top alerts 18 · 9 ✖ 9 ▲ · enter opens the pane``."""
+def alerts_heading(alerts: Sequence[Alert], missing: int = 0) -> Text:
+    """``Top alerts 18 · 9 ✖ 9 ▲ · enter opens the pane``; ``missing``: sources without fresh data."""
     line = Text("Top alerts ", style="bold", end="")
     fails = sum(1 for a in alerts if a.level is Level.FAIL)
     warns = sum(1 for a in alerts if a.level is Level.WARN)
     if not alerts:
-        line.append("none: every check within target", style="dim")
+        if missing:
+            line.append(f"none raised, but {missing} sources are not fresh: alerts may be missing", style="dim")
+        else:
+            line.append("none: every check within target", style="dim")
         return line
     line.append(f"{len(alerts)} · ")
     line.append(f"{fails} ✖", style=LEVEL_STYLE[Level.FAIL] if fails else "dim")
@@ -139,4 +151,19 @@ def alert_detail(alert: Alert | None) -> Text:
     line.append(" ")
     line.append_text(plain(clip(alert.title, 120), style="bold"))
     line.append_text(plain(f" ({alert.area}) {clip(alert.detail, 600)}"))
+    return line
+
+
+def _words(camel: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower().replace("api ", "API ")
+
+
+def business_line(metrics: Sequence[BusinessMetric]) -> Text:
+    """``Business 24 h  active users 1,234 · projects created 56 · …`` (the seed's businessMetrics)."""
+    line = Text("Business 24 h ", style="bold", end="")
+    if not metrics:
+        line.append("none configured", style="dim")
+        return line
+    parts = [f"{_words(m.name)} {'—' if m.value is None else f'{m.value:,.0f}'}" for m in metrics]
+    line.append(" · ".join(parts))
     return line

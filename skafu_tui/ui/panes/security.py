@@ -9,7 +9,7 @@ non-compliant resources, backups of the last 24 h, log retention, encryption and
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 
 from skafu_tui.assess.checks import COMPLIANCE, SECURITY
 from skafu_tui.models import Finding
+from skafu_tui.ui.filter_bar import FilterableMixin
 from skafu_tui.ui.panes import security_rows as rows
 from skafu_tui.ui.panes.security_common import ColumnsPane, Section, TextBlock, check_lines, freshness_line
 from skafu_tui.ui.screens.finding import FindingScreen
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
     from skafu_tui.snapshot import Snapshot
 
 
-class SecurityPane(ColumnsPane):
+class SecurityPane(ColumnsPane, FilterableMixin):
     """GuardDuty, CloudTrail, logins, certificates, SG changes; Config, backups, retention, encryption."""
 
     title = "Security & compliance"
-    sources: ClassVar[tuple[str, ...]] = ("guardduty", "cloudtrail", "acm", "config", "backup", "logs", "s3", "rds")
+    sources = ("guardduty", "cloudtrail", "acm", "config", "backup", "logs", "s3", "rds")
 
     DEFAULT_CSS = """
     SecurityPane #sec-findings { max-height: 10; }
@@ -54,7 +55,7 @@ class SecurityPane(ColumnsPane):
         yield TextBlock(self.title + "  waiting for data…", id="sec-title")
         yield TextBlock(id="sec-head")
         yield Section("GuardDuty findings (enter: full finding)")
-        yield KeyedTable(rows.FINDING_COLUMNS, id="sec-findings")
+        yield KeyedTable(rows.FINDING_COLUMNS, name="findings", id="sec-findings")
         with Vertical(classes="columns"):
             with Vertical(classes="column -left", id="sec-left"):
                 yield Section("Security checks (daily)")
@@ -65,7 +66,7 @@ class SecurityPane(ColumnsPane):
                 yield TextBlock(id="sec-logins")
                 yield PlotextPlot(title="failed logins per hour", x_axis="time", y_min=0, id="sec-logins-plot")
                 yield Section("Certificates by days to expiry")
-                yield KeyedTable(rows.CERT_COLUMNS, id="sec-certs")
+                yield KeyedTable(rows.CERT_COLUMNS, name="certificates", id="sec-certs")
                 yield Section("Security-group changes, 24 h")
                 yield TextBlock(id="sec-sg")
             with Vertical(classes="column", id="sec-right"):
@@ -73,14 +74,14 @@ class SecurityPane(ColumnsPane):
                 yield Section("Compliance checks (daily)")
                 yield TextBlock(id="comp-checks")
                 yield Section("AWS Config rules")
-                yield KeyedTable(rows.RULE_COLUMNS, id="comp-rules")
+                yield KeyedTable(rows.RULE_COLUMNS, name="config rules", id="comp-rules")
                 yield Section("Backups, 24 h")
                 yield TextBlock(id="comp-backup")
-                yield KeyedTable(rows.BACKUP_COLUMNS, id="comp-backups")
+                yield KeyedTable(rows.BACKUP_COLUMNS, name="backups", id="comp-backups")
                 yield Section("Log retention")
                 yield TextBlock(id="comp-retention")
                 yield Section("Encryption (S3, RDS)")
-                yield KeyedTable(rows.ENCRYPTION_COLUMNS, id="comp-encryption")
+                yield KeyedTable(rows.ENCRYPTION_COLUMNS, name="encryption", id="comp-encryption")
                 yield Section("Access control")
                 yield TextBlock(id="comp-access")
 

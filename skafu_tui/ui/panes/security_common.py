@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import events
 
 from skafu_tui.assess.common import Level
+from skafu_tui.snapshot import SourceStatus
 from skafu_tui.ui.header import coarse_age, status_text
 from skafu_tui.ui.panes.base import Pane
 from widgets.keyed_table import KeyedTable
@@ -44,7 +45,7 @@ class TextBlock(SafeStatic):
 
     def __init__(self, content: str | Text = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(plain(content), id=id, classes=classes)
-        self._shown: tuple[str, list[object]] | None = None
+        self._shown: tuple[str, list[tuple[int, int, str] | str]] | None = None
 
     @property
     def text(self) -> str:
@@ -54,7 +55,8 @@ class TextBlock(SafeStatic):
     def show(self, text: Text | str) -> bool:
         """Show ``text`` (a str is literal); return False when it equals what is shown."""
         value = plain(text)
-        key = (value.plain, [(s.start, s.end, str(s.style)) for s in value.spans] + [str(value.style)])
+        styles: list[tuple[int, int, str] | str] = [(s.start, s.end, str(s.style)) for s in value.spans]
+        key = (value.plain, [*styles, str(value.style)])
         if key == self._shown:
             return False
         self._shown = key
@@ -168,11 +170,20 @@ def when(ts: datetime | None) -> str:
 # --- the title line -----------------------------------------------------------------------------
 
 
-def freshness_line(title: str, assessment: Assessment, sources: Sequence[str]) -> Text:
-    """``Security & compliance  guardduty <1m · config 5m · ◌ acm stale 25m (…)``.
+_SOURCE_SYMBOL = {
+    SourceStatus.OK: status_level("unknown").symbol,  # ok without data: nothing to judge yet
+    SourceStatus.PENDING: status_level("unknown").symbol,
+    SourceStatus.STALE: status_level("stale").symbol,
+}
+"""Every other state (denied, throttled, expired credentials, …) is a failure: ✖."""
 
-    A fresh source shows its data age; one that is not fresh is dimmed, with its state, age and
-    cause in words, so the pane never looks fresher than its data.
+
+def freshness_line(title: str, assessment: Assessment, sources: Sequence[str]) -> Text:
+    """``Security & compliance  guardduty <1m · config 5m · ◌ acm: stale (25 min old)``.
+
+    A fresh source shows its data age; one that is not fresh is dimmed, with a symbol and its
+    cause in words (``✖ guardduty: access denied (guardduty:ListFindings); data 3 min old``), so
+    the pane never looks fresher than its data.
     """
     line = Text()
     line.append(title, style="bold")
@@ -187,13 +198,9 @@ def freshness_line(title: str, assessment: Assessment, sources: Sequence[str]) -
         if src.ok:
             line.append(f"{name} {coarse_age(src.age_s)}")
             continue
-        word = src.status.value if src.has_data or src.status.value != "pending" else "pending"
-        level = status_level(word)
-        age = f" {coarse_age(src.age_s)}" if src.has_data and src.age_s is not None else ""
-        line.append(f"{level.symbol} {name} {word}{age}", style="dim")
-        cause = src.cause.removeprefix(f"{name}: ")
-        if cause and cause != word:
-            line.append_text(plain(f" ({cause})", style="dim italic"))
+        symbol = _SOURCE_SYMBOL.get(src.status, "✖")
+        cause = src.cause.removeprefix(f"{name}: ") or src.status.value
+        line.append_text(plain(f"{symbol} {name}: {cause}", style="dim"))
     return line
 
 

@@ -75,8 +75,7 @@ def findings_summary(security: SecurityAssessment) -> Text:
         text.append(", ".join(f"{n} {label}" for label, n in security.findings_by_severity))
     else:
         text.append("no active findings")
-    text.append(f" · suspicious (24 h) {security.suspicious_activity}"
-                f" · new (24 h) {security.new_vulnerabilities}")
+    text.append(f" · {security.suspicious_activity} suspicious, {security.new_vulnerabilities} new in 24 h")
     return text
 
 
@@ -108,12 +107,12 @@ def logins_text(security: SecurityAssessment, warn_at: int) -> Text:
     text.append(f" {fl.count} failed console logins in 24 h (warn at {warn_at})")
     if fl.by_user:
         text.append("\n  by user: ", style="bold")
-        text.append_text(plain(", ".join(f"{u} ×{n}" for u, n in fl.by_user[:5])))
+        text.append_text(plain(", ".join(f"{u} x{n}" for u, n in fl.by_user[:5])))
         if len(fl.by_user) > 5:
             text.append(f", +{len(fl.by_user) - 5} more")
     if fl.by_source_ip:
         text.append("\n  by IP:   ", style="bold")
-        text.append_text(plain(", ".join(f"{ip} ×{n}" for ip, n in fl.by_source_ip[:5])))
+        text.append_text(plain(", ".join(f"{ip} x{n}" for ip, n in fl.by_source_ip[:5])))
         if len(fl.by_source_ip) > 5:
             text.append(f", +{len(fl.by_source_ip) - 5} more")
     return text

@@ -26,7 +26,7 @@ from skafu_tui.ui.incident_related import service_plots
 from skafu_tui.ui.incident_service import IncidentHub, hub_of
 from skafu_tui.ui.incident_text import class_text
 from skafu_tui.ui.screens.change_dialogs import set_category
-from skafu_tui.ui.screens.change_format import category_text, feed_for, window_text
+from skafu_tui.ui.screens.change_format import category_text, cut, feed_for, window_text
 from skafu_tui.windows import window_state
 from widgets.keyed_table import Cell, KeyedTable
 from widgets.plot import Marker, PlotextPlot, Threshold
@@ -118,6 +118,10 @@ class ChangeDetailScreen(Screen[None]):
         hub = hub_of(self.app)
         if hub is not None and self.reload in hub.listeners:
             hub.listeners.remove(self.reload)
+
+    def on_resize(self) -> None:
+        if self.change is not None:
+            self._draw_incidents()
 
     @property
     def hub(self) -> IncidentHub | None:
@@ -223,11 +227,14 @@ class ChangeDetailScreen(Screen[None]):
 
     def _draw_incidents(self) -> None:
         rows: list[tuple[str, list[Cell]]] = []
+        # Fit the pane's width (no sideways scrolling): class, began and the cell padding take ~24.
+        room = max(30, (self.size.width or 80) - 26)
+        overlap_w = min(40, room // 3)
         for link in self.links:
             incident = link.incident
             cls = class_text(incident) if isinstance(incident, Incident) else plain(incident.incident_class)
-            rows.append((str(incident.id), [cls, f"#{incident.id} {incident.title}",
-                                            f"+{link.gap_text}", link.overlap]))
+            rows.append((str(incident.id), [cls, cut(f"#{incident.id} {incident.title}", room - overlap_w),
+                                            f"+{link.gap_text}", cut(link.overlap, overlap_w)]))
         table = self.query_one("#change-incidents", KeyedTable)
         table.set_rows(rows)
         table.display = bool(rows)

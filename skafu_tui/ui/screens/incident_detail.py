@@ -9,7 +9,7 @@ thread and are confirmed only after the commit; the screen then re-reads what ch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -19,12 +19,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from skafu_tui.changes import Change, Link
 from skafu_tui.incidents import Checklist, export_review, incident_clocks, load_checklist
 from skafu_tui.incidents.review import CHANGE_LOOKBACK
 from skafu_tui.ledger import Incident, Ledger, TimelineEntry
 from skafu_tui.report_cli import write_atomic
 from skafu_tui.ui import incident_sections as sections
-from skafu_tui.ui.incident_related import RankedChange, event_label, service_plots
+from skafu_tui.ui.incident_related import service_plots
 from skafu_tui.ui.incident_service import IncidentHub
 from skafu_tui.ui.panes.incidents import acknowledge
 from skafu_tui.ui.screens.incident_modals import ChangeEventDialog, CommanderDialog, NoteDialog, OverrideDialog
@@ -32,10 +33,12 @@ from widgets.keyed_table import Cell, KeyedTable
 from widgets.plot import Marker, PlotextPlot, Threshold
 from widgets.text import plain
 
-KEYS_HINT = Text(
-    "esc back  a ack  c commander  n note  o class  p playbook  r review  e export  enter change  ? help",
-    end="",
-)
+KEYS_HINT = Text("esc back  a ack  c commander  n note  o class  p playbook  r review  e export  ? keys", end="")
+MARKER_GAP_S = 180
+
+
+def _api_name(change: Change) -> str:
+    return change.name[:16]
 
 
 class IncidentDetailScreen(Screen[None]):
@@ -69,7 +72,7 @@ class IncidentDetailScreen(Screen[None]):
         self.incident: Incident | None = None
         self.timeline: list[TimelineEntry] = []
         self.checklist: Checklist | None = None
-        self.changes: tuple[RankedChange, ...] = ()
+        self.changes: list[Link] = []
         self._context_for: object = None
         self._header_text = ""
         self.painted = False
@@ -84,7 +87,7 @@ class IncidentDetailScreen(Screen[None]):
                 yield PlotextPlot(x_axis="time", id="plot-latency")
             yield Static("", id="detail-related")
             yield Static(_changes_title(True), id="detail-changes-title")
-            yield KeyedTable(("time", "overlap", "change", "who", "resources"), id="detail-changes")
+            yield KeyedTable(("time", "change", "who", "overlap", "resources"), id="detail-changes")
             yield Static("", id="detail-comms")
             yield Static("", id="detail-playbook")
             yield Static("", id="detail-review")
@@ -122,11 +125,8 @@ class IncidentDetailScreen(Screen[None]):
             self._focus_first()
 
     def _focus_first(self) -> None:
-        table = self.query_one("#detail-changes", KeyedTable)
-        if table.display:
-            table.focus()
-        else:
-            self.query_one("#detail-body", VerticalScroll).focus()
+        # The body first: arrows, j/k and page keys read down the screen; tab reaches the changes.
+        self.query_one("#detail-body", VerticalScroll).focus(scroll_visible=False)
 
     def _on_hub_update(self) -> None:
         # Installed and reused: only the screen on top re-reads (a resumed one reloads on show).
@@ -187,24 +187,25 @@ class IncidentDetailScreen(Screen[None]):
         )
         cls = self.hub.cfg.incidents.classes.get(incident.incident_class)
         self.query_one("#detail-comms", Static).update(sections.communication(incident, cls))
-        self.changes = index.changes_before(incident) if index is not None else ()
+        self.changes = index.changes_before(incident) if index is not None else []
         rows: list[tuple[str, list[Cell]]] = [
             (
-                change.event.id,
+                link.change.id,
                 [
-                    f"{change.event.at:%H:%M:%S}",
-                    Text(change.overlap or "precedes the start", style="bold" if change.score >= 2 else "dim"),
-                    event_label(change.event),
-                    change.event.username,
-                    ", ".join(change.resources[:3]),
+                    f"{link.change.when:%H:%M:%S}",
+                    link.change.api,
+                    link.change.who,
+                    Text(_overlap(link), style="bold" if link.score else "dim", end=""),
+                    ", ".join(link.change.resources[:3]),
                 ],
             )
-            for change in self.changes
+            for link in self.changes
         ]
         table = self.query_one("#detail-changes", KeyedTable)
         table.set_rows(rows)
         table.display = bool(rows)
-        self.query_one("#detail-changes-title", Static).update(_changes_title(bool(rows)))
+        window = index.window if index is not None else CHANGE_LOOKBACK
+        self.query_one("#detail-changes-title", Static).update(_changes_title(bool(rows), window))
         self._draw_plots()
 
     def _draw_plots(self) -> None:
@@ -213,19 +214,33 @@ class IncidentDetailScreen(Screen[None]):
         box = self.query_one("#detail-plots", Horizontal)
         assessment, index = view.assessment, view.related
         health = assessment.system.service(incident.services[0]) if assessment and incident.services else None
-        start, end = incident.started_at - CHANGE_LOOKBACK, max(self._now(), incident.started_at)
+        window = index.window if index is not None else CHANGE_LOOKBACK
+        start, end = incident.started_at - window, max(self._now(), incident.started_at)
         plots = service_plots(health, start, end)
         box.set_class(not any(p.xs for p in plots), "-empty")
         markers = [Marker(incident.started_at.timestamp(), "start")]
         if index is not None:
-            markers += [Marker(e.at.timestamp(), event_label(e).split(":", 1)[-1][:14])
-                        for e in index.changes_between(start, end)]
+            mine, labelled = set(index.resources_of(incident)), incident.started_at.timestamp()
+            for change in index.changes_between(start, end):
+                # Every change is marked; only those touching the incident's services or resources
+                # are named, and a burst (a deploy is several calls) once, so labels stay readable.
+                x, label = change.when.timestamp(), ""
+                touches = change.service in incident.services or mine.intersection(change.resources)
+                if touches and abs(x - labelled) > MARKER_GAP_S:
+                    label, labelled = _api_name(change), x
+                markers.append(Marker(x, label))
         for widget, data in zip(self.query(PlotextPlot), plots, strict=False):
             widget.title = data.title
             thresholds = [Threshold(data.target, "target", "target")] if data.target is not None else []
             if data.alert is not None:
                 thresholds.append(Threshold(data.alert, "alert", "alert"))
-            widget.set_series([(data.label, data.xs, data.ys)], thresholds=thresholds, markers=markers)
+            series: list[tuple[str, tuple[float, ...], tuple[float, ...]]] = [(data.label, data.xs, data.ys)]
+            start_x = incident.started_at.timestamp()
+            if data.xs and start_x > data.xs[-1]:
+                # CloudWatch publishes minutes late, so the start is often past the last point and the
+                # plot's x range (which follows the data) would hide its marker: draw it as a line.
+                series.append(("start", (start_x, start_x), (min(data.ys), max(data.ys))))
+            widget.set_series(series, thresholds=thresholds, markers=markers)
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -290,17 +305,23 @@ class IncidentDetailScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        change = next((c for c in self.changes if c.event.id == event.row_key.value), None)
-        if change is None:
+        link = next((c for c in self.changes if c.change.id == event.row_key.value), None)
+        if link is not None:
+            self.open_change(link)
+
+    def open_change(self, link: Link) -> None:
+        """The change screen (issue 6) when the build has it; else the raw CloudTrail event."""
+        try:
+            from skafu_tui.ui.screens.change_detail import ChangeDetailScreen
+        except ImportError:
+            self.app.push_screen(ChangeEventDialog(link.change.event, link.overlap))
             return
-        opener = getattr(self.app, "open_change", None)
-        if callable(opener) and opener(change.event.id):
-            return
-        self.app.push_screen(ChangeEventDialog(change.event, change.overlap))
+        self.app.push_screen(ChangeDetailScreen(self.hub.cfg, link.change.id))
 
     def action_export(self) -> None:
         index = self.hub.view.related
-        priors = [c.prior(index.service_of) for c in self.changes] if index is not None else []
+        incident = self.incident
+        priors = index.prior_changes(incident) if index is not None and incident is not None else []
         path = self.hub.export_dir / f"incident-{self.incident_id}-review.md"
         cfg, incident_id, now = self.hub.cfg.incidents, self.incident_id, self._now()
 
@@ -316,10 +337,18 @@ class IncidentDetailScreen(Screen[None]):
             f"Export failed: {text}", severity="error", timeout=15, markup=False))
 
 
-def _changes_title(found: bool) -> Text:
-    minutes = int(CHANGE_LOOKBACK.total_seconds() // 60)
+def _overlap(link: Link) -> str:
+    """``same service + resource``, ``same resource``, ``timing only`` (the names are in the row)."""
+    parts = (["same service"] if link.shared_services else []) + (["resource"] if link.shared_resources else [])
+    if parts == ["resource"]:
+        return "same resource"
+    return " + ".join(parts) or "timing only"
+
+
+def _changes_title(found: bool, window: timedelta = CHANGE_LOOKBACK) -> Text:
+    minutes = int(window.total_seconds() // 60)
     title = sections.heading(f"Changes in the {minutes} minutes before the start",
-                             "most overlapping first · enter: show" if found else "")
+                             "most overlapping first · tab: select · enter: show" if found else "")
     if not found:
         title.append("\nnone found in CloudTrail", style="dim")
     return title
@@ -336,9 +365,10 @@ def open_incident(app: App[Any], hub: IncidentHub, incident_id: int) -> Incident
     """
     if not app.is_screen_installed(SCREEN_NAME):
         app.install_screen(IncidentDetailScreen(hub), SCREEN_NAME)
-    screen = app.get_screen(SCREEN_NAME)
-    assert isinstance(screen, IncidentDetailScreen)
-    screen.show_incident(incident_id)
-    if app.screen is not screen:
-        app.push_screen(screen)
-    return screen
+    detail = app.get_screen(SCREEN_NAME)
+    if not isinstance(detail, IncidentDetailScreen):
+        raise TypeError(f"{SCREEN_NAME} is installed as {type(detail).__name__}")
+    detail.show_incident(incident_id)
+    if not detail.is_current:
+        app.push_screen(detail)
+    return detail

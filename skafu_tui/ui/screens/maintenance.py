@@ -22,6 +22,7 @@ from skafu_tui.changes import DueTask, TaskStatus, calendar, history_start, prog
 from skafu_tui.ledger import Ledger, LedgerError, MaintenanceTick, RunbookRun
 from skafu_tui.procedures import DEFAULT_PROCEDURES, Procedures
 from skafu_tui.ui.incident_service import IncidentHub, hub_of
+from skafu_tui.ui.screens.change_format import cut
 from widgets.keyed_table import Cell, KeyedTable
 from widgets.text import plain
 
@@ -96,6 +97,10 @@ class MaintenanceScreen(Screen[None]):
         self.reload()
         self.query_one("#maint-tasks", KeyedTable).focus()
 
+    def on_resize(self) -> None:
+        if self.items:
+            self._draw_tasks()
+
     def on_unmount(self) -> None:
         hub = self.hub
         if hub is not None and self.reload in hub.listeners:
@@ -140,6 +145,7 @@ class MaintenanceScreen(Screen[None]):
     def _header(self, today: date, problem: str) -> None:
         counts = {status: sum(1 for i in self.items if i.status is status) for status in TaskStatus}
         text = Text(f"Maintenance calendar — {today:%A %Y-%m-%d}", style="bold", end="")
+        text.append("   space: tick/untick", style="dim")
         text.append("\n")
         parts = [
             (f"{counts[TaskStatus.OVERDUE]} overdue", "bold red" if counts[TaskStatus.OVERDUE] else "dim"),
@@ -152,7 +158,6 @@ class MaintenanceScreen(Screen[None]):
             text.append(words, style=style)
             if index < len(parts) - 1:
                 text.append(" · ")
-        text.append("   space: tick or untick", style="dim")
         if problem:
             text.append("\n")
             text.append_text(plain(problem, "bold red"))
@@ -160,12 +165,16 @@ class MaintenanceScreen(Screen[None]):
 
     def _draw_tasks(self) -> None:
         rows: list[tuple[str, list[Cell]]] = []
+        # Fit the screen (no sideways scrolling): status, cadence, area, padding and the scrollbar take ~41.
+        width = self.size.width or 80
+        who_w = 24 if width >= 120 else 14
+        task_w = max(20, width - 41 - who_w)
         for item in self.items:
             mark = Text("… saving", style="italic", end="") if item.key in self._pending else status_text(item)
             who = f"{item.tick.actor} {item.tick.at:%m-%d %H:%M}" if item.tick is not None else ""
             task_style = "bold" if item.status is TaskStatus.OVERDUE else ""
             rows.append((item.key, [mark, item.task.cadence.value, item.task.area,
-                                    plain(item.task.text, task_style), who]))
+                                    plain(cut(item.task.text, task_w), task_style), cut(who, who_w)]))
         self.query_one("#maint-tasks", KeyedTable).set_rows(rows)
 
     def _draw_runbooks(self) -> None:
