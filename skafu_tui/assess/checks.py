@@ -211,6 +211,10 @@ def _cloudtrail(p: Parts, cfg: Config) -> Verdict:
     problems = [f"{n} not logging" for n in t.not_logging]
     problems += [f"{n} log file validation off" for n in t.no_validation]
     problems += [f"{n} delivery error" for n in t.delivery_errors]
+    tampering = [f"{e.name} by {e.username or 'unknown'} at {e.at:%H:%M}" for e in p.security.trail_tampering]
+    if tampering:
+        # Logging may be back on now, but a gap in the record is itself the finding.
+        return Level.FAIL, _join(problems + tampering)
     if problems:
         return t.level, _join(problems)
     return Level.OK, f"{len(t.trails)} trail(s) logging with log file validation"

@@ -28,6 +28,9 @@ SECURITY_GROUP_EVENTS = frozenset({
     "ModifySecurityGroupRules",
 })
 
+TRAIL_TAMPERING_EVENTS = frozenset({"StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"})
+"""Writes that can silence or narrow CloudTrail: a trail stopped and restarted leaves only these."""
+
 
 @dataclass(frozen=True)
 class CertificateExpiry:
@@ -80,6 +83,8 @@ class SecurityAssessment:
     certificates: tuple[CertificateExpiry, ...]
     """Soonest expiry first."""
     security_group_changes: tuple[TrailEvent, ...]
+    trail_tampering: tuple[TrailEvent, ...] = ()
+    """StopLogging / DeleteTrail / UpdateTrail / PutEventSelectors in the last 24 h, newest first."""
     """In the last 24 h, newest first."""
 
     @property
@@ -178,7 +183,13 @@ def assess_security(snapshot: Snapshot, cfg: Config, now: datetime) -> SecurityA
         key=lambda e: as_utc(e.at),
         reverse=True,
     )
+    tampering = sorted(
+        (e for e in snapshot.trail_events if e.name in TRAIL_TAMPERING_EVENTS and as_utc(e.at) >= since),
+        key=lambda e: as_utc(e.at),
+        reverse=True,
+    )
     return SecurityAssessment(
+        trail_tampering=tuple(tampering),
         findings=tuple(active),
         suspicious=suspicious,
         new_findings=new,

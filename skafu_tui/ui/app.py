@@ -56,11 +56,23 @@ class PaneTabs(Static):
         self.keys = {pane: key for pane, _, key in PANES}
 
     def show_active(self, active: str) -> None:
+        self.active = active
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        active = getattr(self, "active", PANES[0][0])
+        width = self.size.width or 80
+        full = sum(len(title) + len(key) + 4 for _, title, key in PANES)
         text = Text()
-        for pane, title, _ in PANES:
-            label = f" {self.keys.get(pane, '?')} {title} "
+        for pane, title, key in PANES:
+            # Too narrow for every title: the shown pane keeps its title, the others their key.
+            shown = title if full <= width or pane == active else title[:3]
+            label = f" {self.keys.get(pane, key)} {shown} "
             text.append(label, style="bold reverse" if pane == active else "")
-            text.append(" ")
+            text.append(" " if full <= width else "")
         self.update(text)
 
 

@@ -92,12 +92,13 @@ def recovered(snapshot: Snapshot, cfg: Config, later: timedelta) -> Snapshot:
 
 
 def with_hostile_finding(snapshot: Snapshot, resource: str) -> Snapshot:
-    """A finding on `resource` whose every text field is hostile, its description 100 KB."""
+    """A severe finding on `resource` (it rings the bell) whose every text field is hostile, its
+    description 100 KB."""
     base = snapshot.findings[0]
     finding = Finding(
         id="hostile-1",
-        type=f"Backdoor:EC2/{HOSTILE}",
-        severity=5.0,
+        type=f"CredentialAccess:IAMUser/{HOSTILE}",
+        severity=8.0,
         title=f"title {HOSTILE}",
         description=f"desc {HOSTILE} " + "x" * 100_000,
         resource_type="AWS::Lambda::Function",

@@ -100,6 +100,16 @@ async def test_the_security_group_change_outside_the_window_is_flagged(
         assert change.flagged and change.finding
         title = static_text(app, "#changes-title")
         assert f"{sum(1 for c in pane.changes if c.flagged)} outside a maintenance window" in title
+        # `/` filters the list to the rows mentioning the text; escape clears it.
+        await pilot.press("slash", *SG_CHANGER.split(".")[0])
+        await wait_for(pilot, lambda: pane.table.displayed_keys == [sg.id], "the filtered list")
+        assert "[filter:" in static_text(app, "#changes-title")
+        await pilot.press("enter", "escape")
+        await wait_for(pilot, lambda: len(pane.table.displayed_keys) == len(pane.changes), "the whole list")
+        # `o` cycles the sort: kind puts the access change before the deployments.
+        await pilot.press("o", "o")
+        await wait_for(pilot, lambda: pane.sort == "kind", "sort by kind")
+        assert pane.table.displayed_keys[0] == sg.id
 
 
 async def test_setting_a_category_and_ticking_the_checklist_are_saved(

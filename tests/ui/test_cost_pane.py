@@ -8,7 +8,7 @@ from skafu_tui.api_spend import modelled_spend
 from skafu_tui.assess.common import Health
 from skafu_tui.ui.panes import cost_rows
 from skafu_tui.ui.panes.security_common import duration_words, money
-from tests.ui.test_security_pane import block, pilot_app, show_pane
+from tests.ui.test_security_pane import HOSTILE_TITLE, block, hostile, pilot_app, screen_text, show_pane
 from widgets.gauge import ThresholdGauge
 from widgets.keyed_table import KeyedTable
 from widgets.plot import PlotextPlot
@@ -68,3 +68,22 @@ async def test_cost_pane_shows_budget_forecast_movers_anomalies_and_api_spend(
         services = pane.query_one("#cost-services-plot", PlotextPlot).series
         assert [s[0] for s in services] == [cost_rows.short_service(s) for s in
                                             cost.daily.services[: cost_rows.PLOTTED_SERVICES]]
+
+
+async def test_hostile_service_and_anomaly_text_renders_literally(make_app, recorded_snapshot, tmp_path):
+    s = recorded_snapshot
+    snapshot = s.with_changes(
+        cost_days=tuple(hostile(d, service=HOSTILE_TITLE + d.service) for d in s.cost_days),
+        cost_anomalies=tuple(hostile(a, service=HOSTILE_TITLE, usage_type=HOSTILE_TITLE) for a in s.cost_anomalies),
+    )
+    app = pilot_app(make_app, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        pane = await show_pane(app, pilot, snapshot, "cost")
+        assert "[bold red]x[/]" in block(pane, "#cost-anomalies")
+        table = pane.query_one("#cost-services", KeyedTable)
+        assert all("[bold red]x[/]" in table.row_text(k)[0] for k in table.displayed_keys[:-1])
+        plot = pane.query_one("#cost-services-plot", PlotextPlot)
+        assert "[bold red]x[/]" in plot.plain.splitlines()[0]  # the legend
+        screen = screen_text(app)
+        assert "[bold red]x[/]" in screen and all(ch not in screen for ch in ("\x1b", "\x07", "\u202e", "\u200b"))
+        assert app.is_running

@@ -100,6 +100,9 @@ async def test_hostile_text_shows_literally_in_list_detail_and_banner(cfg, recor
         assert "more characters" in related  # the 100 KB description is cut, visibly
         await pilot.press("escape")
         assert app.is_running
+        # The banner for it (a P0: credentials) shows the title literally, with markup off.
+        banner = next(n for n in app._notifications if "PWNED" in n.message)
+        assert "[bold red]PWNED[/]" in banner.message and not banner.markup and "\x1b" not in banner.message
 
 
 async def test_quit_asks_while_incidents_are_unacknowledged(cfg, recorded_snapshot, frozen_now, tmp_path):

@@ -195,3 +195,34 @@ async def test_a_second_instance_sees_acks_and_notes_within_one_refresh(cfg, rec
         await pilot.press("slash", *f"{P1_SERVICE} is", "enter", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen), "the detail screen")
         assert "bob here" in static_text(app, "#detail-timeline")
+
+
+async def test_commander_class_override_and_ack_from_the_list(cfg, recorded_snapshot, frozen_now, tmp_path):
+    app = incident_app(cfg, tmp_path, MovableClock(frozen_now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fed(app, pilot, recorded_snapshot, until=lambda: p1(app) is not None)
+        incident = p1(app)
+        assert incident is not None
+        ledger = app.incident_hub.ledger
+        assert ledger is not None
+        await pilot.press("6", "slash", *"api is", "enter")
+        table = app.query_one("#incidents-table", KeyedTable)
+        # `a` in the list: the row names who acknowledged once the ledger has it.
+        await pilot.press("a")
+        await wait_for(pilot, lambda: table.row_text(str(incident.id))[6] == ledger.actor, "the ack in the list")
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen), "the detail screen")
+        await pilot.press("c", *"sam.rivera", "enter")
+        await wait_for(pilot, lambda: "commander: sam.rivera" in static_text(app, "#detail-header"), "the commander")
+
+        # `o`: pick the most severe class, give a reason; the header and the timeline show it.
+        most_severe = cfg.incidents.ordered_classes()[0]
+        await pilot.press("o", "home", "enter", *"customers cannot create projects", "enter")
+        await wait_for(pilot, lambda: f" {most_severe} " in static_text(app, "#detail-header").split("\n")[0],
+                       "the new class in the header")
+        assert "class by operator override" in static_text(app, "#detail-header")
+        [override] = ledger.class_overrides(incident.id)
+        assert (override.from_class, override.to_class, override.reason) == (
+            "P1", most_severe, "customers cannot create projects")
+        assert "customers cannot create projects" in static_text(app, "#detail-timeline")

@@ -218,6 +218,13 @@ async def test_slash_filters_the_focused_table_and_escape_clears(make_app, recor
         await pilot.press("escape")
         assert alerts.filter_text == "" and len(alerts.displayed_keys) == total
         assert not bar.display and app.focused is alerts
+        # A word only in the part of a detail cut off with "…" still finds its row.
+        key = next(k for k in alerts.displayed_keys if alerts.row_text(k)[3] != alerts.full_text(k)[3])
+        tail = alerts.full_text(key)[3][len(alerts.row_text(key)[3]) - 1:]
+        hidden = [word for word in tail.split() if word.isalnum()][-1]
+        assert hidden.casefold() not in alerts.row_text(key)[3].casefold()
+        await pilot.press("slash", *hidden)
+        assert key in alerts.displayed_keys
 
 
 async def test_cursor_stays_on_the_same_row_when_a_refresh_reorders(make_app, recorded_snapshot):

@@ -22,7 +22,6 @@ from skafu_tui.models import Finding
 from skafu_tui.snapshot import Snapshot, SourceStatus
 from skafu_tui.ui.app import SkafuApp
 from skafu_tui.ui.keys import PANES
-from skafu_tui.ui.panes.security import SecurityPane
 from skafu_tui.ui.panes.security_common import TextBlock
 from skafu_tui.ui.panes.security_rows import finding_key
 from skafu_tui.ui.screens.finding import FindingScreen
@@ -216,3 +215,36 @@ async def test_hostile_finding_text_renders_literally_in_table_and_modal(make_ap
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.screen_stack[0], "the finding screen to close")
         assert app.is_running  # [@click=app.quit] did not quit
+
+
+def hostile(record: Any, **fields: str) -> Any:
+    """``record`` with ``fields`` replaced, validated as a source would build it (SafeStr applies)."""
+    return type(record).model_validate({**record.model_dump(), **fields})
+
+
+async def test_hostile_text_in_every_security_field_renders_literally(make_app, recorded_snapshot, tmp_path):
+    s = recorded_snapshot
+    h = HOSTILE_TITLE
+    snapshot = s.with_changes(
+        certificates=tuple(hostile(c, domain=h) for c in s.certificates),
+        config_rules=tuple(hostile(r, rule_name=f"{h}-{i}") for i, r in enumerate(s.config_rules)),
+        backup_jobs=tuple(hostile(j, status_message=h, resource_arn=h) for j in s.backup_jobs),
+        log_groups=tuple(hostile(g, name=f"{h}-{i}") for i, g in enumerate(s.log_groups)),
+        trails=tuple(hostile(t, name=h) for t in s.trails),
+        trail_events=tuple(hostile(e, username=h, source_ip=h) for e in s.trail_events),
+        buckets=tuple(hostile(b, name=f"{h}-{i}") for i, b in enumerate(s.buckets)),
+    )
+    app = pilot_app(make_app, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        pane = await show_pane(app, pilot, hostile_snapshot(snapshot), "security")
+        shown = "\n".join(b.text for b in pane.query(TextBlock))
+        for table in pane.query(KeyedTable):
+            shown += "\n".join(" ".join(table.row_text(k)) for k in table.displayed_keys)
+        assert shown.count("[bold red]x[/]") >= 8 and "[@click=app.quit]q[/]" in shown
+        assert all(ch not in shown for ch in ("\x1b", "\x07", "\u202e", "\u200b"))
+        for where in (pane.scroll_home, pane.scroll_end):  # paint the top and the bottom of the pane
+            where(animate=False)
+            await pilot.pause()
+            screen = screen_text(app)
+            assert "[bold red]x[/]" in screen and "\x1b" not in screen and "\u202e" not in screen
+        assert app.is_running

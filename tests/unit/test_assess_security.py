@@ -136,3 +136,19 @@ def test_security_group_changes_in_24h_newest_first() -> None:
     assert check is not None and check.status is Level.WARN and f"{len(names)} in 24 h" in check.evidence
     quiet = assess(snap(), CFG, NOW).check("security.security_groups")
     assert quiet is not None and quiet.status is Level.OK
+
+
+def test_a_trail_stopped_and_restarted_still_fails_log_integrity() -> None:
+    trail = TrailStatus(name="skafu-trail", is_logging=True, log_file_validation=True)
+    stopped = TrailEvent(id="t1", name="StopLogging", source="cloudtrail.amazonaws.com",
+                         at=NOW - timedelta(hours=2), username="mallory")
+    restarted = TrailEvent(id="t2", name="StartLogging", source="cloudtrail.amazonaws.com",
+                           at=NOW - timedelta(hours=1), username="mallory")
+    clean = assess(snap(trails=(trail,)), CFG, NOW).check("security.cloudtrail")
+    assert clean is not None and clean.status is Level.OK
+    check = assess(snap(trails=(trail,), trail_events=(stopped, restarted)), CFG, NOW).check("security.cloudtrail")
+    assert check is not None and check.status is Level.FAIL
+    assert "StopLogging by mallory" in check.evidence
+    old = stopped.model_copy(update={"at": NOW - DAY - timedelta(minutes=1)})
+    aged = assess(snap(trails=(trail,), trail_events=(old,)), CFG, NOW).check("security.cloudtrail")
+    assert aged is not None and aged.status is Level.OK

@@ -61,11 +61,11 @@ class CapacityPane(ColumnsPane, FilterableMixin):
                 yield KeyedTable(rows.PROJECTION_COLUMNS, name="projections", id="cap-projections")
             with Vertical(classes="column", id="cap-right"):
                 yield Section("14 days")
-                yield PlotextPlot(title="utilisation %", x_axis="time", y_min=0, y_max=100, id="cap-util-plot")
-                yield PlotextPlot(title="DB connections", x_axis="time", y_min=0, id="cap-db-plot")
+                yield PlotextPlot(title="utilisation %", x_axis="time", id="cap-util-plot")
+                yield PlotextPlot(title="DB connections", x_axis="time", id="cap-db-plot")
                 yield PlotextPlot(title="storage used", x_axis="time", id="cap-storage-plot")
 
-    def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
+    def draw_pane(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
         cap, compute = assessment.capacity, self.cfg.capacity.compute
         self.query_one("#cap-title", TextBlock).show(freshness_line(self.title, assessment, self.sources))
 

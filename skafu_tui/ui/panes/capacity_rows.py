@@ -28,8 +28,8 @@ def label(name: str) -> str:
 def plan_text(compute: ComputeCapacity) -> Text:
     text = Text()
     text.append("Seed plan: ", style="bold")
-    text.append(f"utilisation {compute.current_pct:g}% when planned · optimal {compute.optimal_pct:g}% (│) · "
-                f"scale out at {compute.scaling_threshold_pct:g}% (┃)")
+    text.append(f"{compute.current_pct:g}% when planned · optimal {compute.optimal_pct:g}% │ · "
+                f"scale out at {compute.scaling_threshold_pct:g}% ┃")
     return text
 
 

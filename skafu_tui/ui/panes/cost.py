@@ -67,7 +67,7 @@ class CostPane(ColumnsPane, FilterableMixin):
                 yield PlotextPlot(title="top services per day", x_axis="time", y_min=0, id="cost-services-plot")
                 yield KeyedTable(rows.SERVICE_COLUMNS, name="services", id="cost-services")
 
-    def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
+    def draw_pane(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
         cost, cfg = assessment.cost, self.cfg
         block = self._block
         block("#cost-title").show(freshness_line(self.title, assessment, self.sources))

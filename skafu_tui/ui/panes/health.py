@@ -27,6 +27,7 @@ from skafu_tui.ui.panes.health_format import (
     clip,
     freshness_text,
     kpi_cell,
+    lead,
     set_text,
     status_cell,
     threshold_words,
@@ -69,7 +70,7 @@ def _compact(r: KpiReading) -> str:
 def legend_text(services: tuple[ServiceHealth, ...]) -> Text:
     """What the marks were judged against, once for all services (or a pointer when they differ)."""
     judged = {tuple(threshold_words(r) for r in s.kpis) for s in services}
-    line = Text("target (alert) ", style="bold", end="")
+    line = lead("target (alert) ")
     if len(judged) == 1 and services:
         line.append(" · ".join(_compact(r) for r in services[0].kpis))
     else:

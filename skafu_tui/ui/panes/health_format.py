@@ -44,6 +44,14 @@ TEXT_CAP = 400
 must not be measured, wrapped and repainted on every refresh."""
 
 
+def lead(words: str, style: str = "bold") -> Text:
+    """A line starting with ``words`` in ``style``; what is appended keeps its own style (a styled base
+    Text would pass its style on to everything appended)."""
+    text = Text(end="")
+    text.append(words, style=style)
+    return text
+
+
 def mark(level: Level) -> Text:
     return Text(MARKS[level], style=LEVEL_STYLE[level], end="")
 
@@ -115,7 +123,7 @@ def freshness_text(title: str, sources: Iterable[SourceFreshness | None], *, oth
     still shows, dimmed. ``others`` are sources outside the pane's list: the first few that are stale
     or failing are named too (the pane's alerts may draw on them), the rest counted.
     """
-    line = Text(title, style="bold", end="")
+    line = lead(title)
     fresh: dict[str, list[str]] = {}
     waiting: list[str] = []
     bad: list[SourceFreshness] = []

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from skafu_tui.assess.common import Level, worst
-from skafu_tui.ui.panes.health_format import clip, join_clipped, kpi_cell, mark, set_text, threshold_words
+from skafu_tui.ui.panes.health_format import clip, join_clipped, kpi_cell, lead, mark, set_text, threshold_words
 from skafu_tui.ui.panes.health_table import FitTable
 from widgets.gauge import ThresholdGauge
 from widgets.text import SafeStatic, plain
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def heading(name: str, level: Level, summary: str) -> Text:
     """``ALB targets ▲ 4/5 healthy``: the section's name, its verdict mark and a summary."""
-    text = Text(f"{name} ", style="bold", end="")
+    text = lead(f"{name} ")
     text.append_text(mark(level))
     text.append(" ")
     text.append_text(plain(summary))
@@ -158,7 +158,7 @@ class HealthResources(Vertical):
         elif res.inaccessible_buckets:
             names = [f"{b.name}" + (f" ({b.error})" if b.error else "") for b in res.inaccessible_buckets]
             s3 = heading("S3", Level.FAIL, f"{len(res.inaccessible_buckets)}/{len(res.buckets)} buckets "
-                                           f"inaccessible: {join_clipped(names)}")
+                                           f"inaccessible: {join_clipped(names, 160)}")
         else:
             s3 = heading("S3", Level.OK, f"{len(res.buckets)}/{len(res.buckets)} buckets accessible")
         dists = res.distributions
@@ -167,7 +167,7 @@ class HealthResources(Vertical):
         elif res.distributions_not_deployed:
             items = [f"{d.id} {d.status}{'' if d.enabled else ' (disabled)'}" for d in res.distributions_not_deployed]
             cf = heading("CloudFront", Level.WARN, f"{len(res.distributions_not_deployed)}/{len(dists)} not deployed: "
-                                                   f"{join_clipped(items)}")
+                                                   f"{join_clipped(items, 160)}")
         else:
             items = [f"{d.id} ({d.domain})" for d in dists]
             cf = heading("CloudFront", Level.OK, f"{len(dists)}/{len(dists)} deployed and enabled: "

@@ -52,17 +52,25 @@ class FitTable(KeyedTable):
         self._min_flex = min_flex
         self._reserve = reserve_scrollbar
         self._full: list[tuple[str, tuple[Text, ...]]] = []
+        self._haystacks: dict[str, str] = {}
         self._fit_width = 0
 
     def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> TableChanges:
         """Replace the rows (as :meth:`KeyedTable.set_rows`), cut to fit the current width."""
         self._full = [(key, tuple(plain("" if c is None else c if isinstance(c, Text) else str(c)) for c in cells))
                       for key, cells in rows]
+        self._haystacks = {}
         return super().set_rows(self._fitted(self._available()))
 
     def full_text(self, key: str) -> tuple[str, ...]:
         """The uncut text of each cell of a row (what :meth:`row_text` shows may be cut)."""
         return next((tuple(c.plain for c in cells) for k, cells in self._full if k == key), ())
+
+    def _matches(self, key: str, needle: str) -> bool:
+        # The filter searches the uncut text: a word hidden behind "…" still finds its row.
+        if not self._haystacks:
+            self._haystacks = {k: "\t".join(c.plain for c in cells).casefold() for k, cells in self._full}
+        return needle in self._haystacks.get(key, "")
 
     def on_resize(self, event: events.Resize) -> None:
         width = self._available()

@@ -78,6 +78,7 @@ class IncidentsPane(Pane):
         self.view = IncidentView()
         self.sort = SORTS[0]
         self._drawn_key: object = None
+        self._drawn_view: IncidentView | None = None
         self._seconds_shown = False
         self.filter_text = ""
         """Rows are kept when their full class, title, services, resources or acknowledger contain this."""
@@ -154,10 +155,10 @@ class IncidentsPane(Pane):
         now = hub.clock() if hub is not None else datetime.now(UTC)
         width = self.table.size.width or self.size.width or 80
         moment = now if self._seconds_shown else now.replace(second=0, microsecond=0)
-        key = (id(self.view), self.sort, self.filter_text, width, moment)
-        if key == self._drawn_key:
+        key = (self.sort, self.filter_text, width, moment)
+        if key == self._drawn_key and self.view is self._drawn_view:
             return
-        self._drawn_key = key
+        self._drawn_key, self._drawn_view = key, self.view
         self._title(hub.problem if hub is not None else "")
         wide = width >= _WIDE
         self._seconds_shown = False
@@ -197,6 +198,9 @@ class IncidentsPane(Pane):
     def _title(self, problem: str) -> None:
         if problem:
             self.query_one("#incidents-title", Static).update(plain(problem, "bold red"))
+            return
+        if self.view.assessment is None and not self.view.incidents:
+            self.query_one("#incidents-title", Static).update(plain("Incidents: waiting for the first poll…"))
             return
         counts = self.view.counts
         total = sum(counts.values())

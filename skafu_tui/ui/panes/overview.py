@@ -22,7 +22,7 @@ from skafu_tui.assess.freshness import freshness_of
 from skafu_tui.ui.filter_bar import FilterableMixin
 from skafu_tui.ui.panes.base import Pane
 from skafu_tui.ui.panes.health import SERVICE_COLUMNS, WIDE_AT, HealthPane, service_row
-from skafu_tui.ui.panes.health_format import freshness_text, set_text
+from skafu_tui.ui.panes.health_format import freshness_text, lead, set_text
 from skafu_tui.ui.panes.health_table import FitTable
 from skafu_tui.ui.panes.overview_text import (
     alert_detail,
@@ -144,7 +144,7 @@ class OverviewPane(Pane, FilterableMixin):
         alert = self._alerts.get(key) if key is not None else None
         text = alert_detail(alert) if alert else Text("")
         set_text(self.query_one("#ov-alert-detail", SafeStatic), text)
-        full = Text("Selected alert\n", style="bold", end="")
+        full = lead("Selected alert\n")
         full.append_text(text)
         set_text(self.query_one("#ov-alert-full", SafeStatic), full if alert else text)
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from skafu_tui.assess.common import Level
 from skafu_tui.ui.header import status_text
-from skafu_tui.ui.panes.health_format import LEVEL_STYLE, clip, mark
+from skafu_tui.ui.panes.health_format import LEVEL_STYLE, clip, lead, mark
 from widgets.text import plain
 
 if TYPE_CHECKING:
@@ -46,8 +46,8 @@ def alert_target(alert: Alert) -> tuple[str, str | None]:
 
 def summary_line(system: SystemHealth) -> Text:
     """``✖ UNHEALTHY · 3/5 services healthy (60%) · error rate 1.76% · p95 277 ms``."""
-    line = status_text(system.overall_status.value)
-    line.end = ""
+    line = Text(end="")
+    line.append_text(status_text(system.overall_status.value))
     total = len(system.services)
     line.append(f" · {system.healthy_count}/{total} services healthy ({system.service_availability_pct:.0f}%)")
     unknown = sum(1 for s in system.services if s.status.value == "unknown")
@@ -61,7 +61,7 @@ def summary_line(system: SystemHealth) -> Text:
 
 def incidents_line(counts: Mapping[str, int] | None, classes: Sequence[str]) -> Text:
     """``Incidents  P0 0 · P1 1 · P2 1 · P3 0`` (bold when a severe class is open), or why it is n/a."""
-    line = Text("Incidents ", style="bold", end="")
+    line = lead("Incidents ")
     if counts is None:
         line.append(NO_LEDGER, style="dim")
         return line
@@ -83,7 +83,7 @@ def _money(value: float | None) -> str:
 
 def cost_line(cost: CostAssessment, source: SourceFreshness | None = None) -> Text:
     """Month to date and forecast against the budget, and the latest day against the daily budget."""
-    line = Text("Cost ", style="bold", end="")
+    line = lead("Cost ")
     if source is not None and not source.has_data:
         line.append_text(plain(f"◌ {clip(source.cause or 'waiting for Cost Explorer', 160)}", style="dim"))
         return line
@@ -126,7 +126,7 @@ def alert_rows(alerts: Sequence[Alert]) -> list[tuple[str, tuple[Text | str, ...
 
 def alerts_heading(alerts: Sequence[Alert], missing: int = 0) -> Text:
     """``Top alerts 18 · 9 ✖ 9 ▲ · enter opens the pane``; ``missing``: sources without fresh data."""
-    line = Text("Top alerts ", style="bold", end="")
+    line = lead("Top alerts ")
     fails = sum(1 for a in alerts if a.level is Level.FAIL)
     warns = sum(1 for a in alerts if a.level is Level.WARN)
     if not alerts:
@@ -147,7 +147,8 @@ def alert_detail(alert: Alert | None) -> Text:
     """The highlighted alert in full (bounded): title, area and evidence."""
     if alert is None:
         return Text("", end="")
-    line = mark(alert.level)
+    line = Text(end="")
+    line.append_text(mark(alert.level))
     line.append(" ")
     line.append_text(plain(clip(alert.title, 120), style="bold"))
     line.append_text(plain(f" ({alert.area}) {clip(alert.detail, 600)}"))
@@ -160,7 +161,7 @@ def _words(camel: str) -> str:
 
 def business_line(metrics: Sequence[BusinessMetric]) -> Text:
     """``Business 24 h  active users 1,234 · projects created 56 · …`` (the seed's businessMetrics)."""
-    line = Text("Business 24 h ", style="bold", end="")
+    line = lead("Business 24 h ")
     if not metrics:
         line.append("none configured", style="dim")
         return line

@@ -85,15 +85,16 @@ class SecurityPane(ColumnsPane, FilterableMixin):
                 yield Section("Access control")
                 yield TextBlock(id="comp-access")
 
-    def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
+    def draw_pane(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
         sec, comp, cfg = assessment.security, assessment.compliance, self.cfg
         self._findings = sec.findings
         block = self._block
         block("#sec-title").show(freshness_line(self.title, assessment, self.sources))
 
         block("#sec-head").show(rows.findings_summary(sec))
-        widths = rows.WIDE_FINDING_CLIPS if self.wide else rows.NARROW_FINDING_CLIPS
-        self._table("#sec-findings").set_rows(rows.finding_rows(sec, widths))
+        # Content width: the pane less its padding and vertical scrollbar.
+        clips = rows.finding_clips(self.size.width - 4)
+        self._table("#sec-findings").set_rows(rows.finding_rows(sec, clips))
         block("#sec-checks").show(check_lines(c for c in assessment.checks if c.area == SECURITY))
         block("#sec-trail").show(rows.trail_text(sec))
         block("#sec-logins").show(rows.logins_text(sec, cfg.security.failed_login_warn_per_day))

@@ -86,13 +86,20 @@ class ColumnsPane(Pane):
 
     _last_draw: tuple[Assessment, Snapshot, datetime] | None = None
 
+    _drawn_width = 0
+
     def on_resize(self, event: events.Resize) -> None:
-        wide = event.size.width >= WIDE_AT
-        if wide != self.wide:
-            self.set_class(wide, "-wide")
-            if self._last_draw is not None:
-                # What fits in a cell depends on the layout: draw again for the new one.
-                self.draw(*self._last_draw)
+        self.set_class(event.size.width >= WIDE_AT, "-wide")
+        if event.size.width != self._drawn_width and self._last_draw is not None and self._drawn is not None:
+            # What fits in a cell depends on the width: draw again (unchanged rows and text cost nothing).
+            self.draw(*self._last_draw)
+
+    def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
+        self._drawn_width = self.size.width
+        self.draw_pane(assessment, snapshot, now)
+
+    def draw_pane(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
+        raise NotImplementedError
 
     def show_data(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
         self._last_draw = (assessment, snapshot, now)

@@ -22,9 +22,22 @@ Row = tuple[str, tuple[Cell, ...]]
 
 FINDING_COLUMNS = ("severity", "updated", "title", "type", "resource")
 NARROW_FINDING_CLIPS = (48, 48, 32)
-"""Title, type, resource: at 80 columns the title fits; type and resource scroll into view."""
-WIDE_FINDING_CLIPS = (44, 48, 30)
-"""At 160 columns every column fits."""
+"""Title, type, resource when they cannot all fit: the title shows, type and resource scroll into view."""
+_FIXED_CELLS = 14 + 11 + 5 * 2
+"""The severity (``✖ CRITICAL 9.5``) and updated (``MM-DD HH:MM``) columns and every column's padding."""
+
+
+def finding_clips(width: int) -> tuple[int, int, int]:
+    """How long a title, type and resource may be so the findings table fits ``width`` cells.
+
+    Wide enough, the three share the room (40/38/22 %); too narrow for that, the title keeps what
+    is visible next to severity and time, and type and resource scroll into view.
+    """
+    room = width - _FIXED_CELLS - 1
+    if room < 90:
+        return max(20, min(NARROW_FINDING_CLIPS[0], room)), *NARROW_FINDING_CLIPS[1:]
+    title, kind = room * 40 // 100, room * 38 // 100
+    return title, kind, room - title - kind
 CERT_COLUMNS = ("status", "domain", "days left", "expires", "in use")
 RULE_COLUMNS = ("status", "rule", "non-compliant resources")
 BACKUP_COLUMNS = ("state", "created", "resource", "message")

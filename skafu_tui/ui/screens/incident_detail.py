@@ -368,6 +368,12 @@ def open_incident(app: App[Any], hub: IncidentHub, incident_id: int) -> Incident
     detail = app.get_screen(SCREEN_NAME)
     if not isinstance(detail, IncidentDetailScreen):
         raise TypeError(f"{SCREEN_NAME} is installed as {type(detail).__name__}")
+    if detail in app.screen_stack and not detail.is_current:
+        # Reached again from a screen above it (incident → change → incident): a screen cannot be
+        # in the stack twice, so this one is a fresh, throwaway instance.
+        fresh = IncidentDetailScreen(hub, incident_id)
+        app.push_screen(fresh)
+        return fresh
     detail.show_incident(incident_id)
     if not detail.is_current:
         app.push_screen(detail)

@@ -37,6 +37,8 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #review-header { height: auto; background: $panel; padding: 0 1; }
     ReviewScreen #review-body { height: 1fr; padding: 0 1; }
     ReviewScreen .question { height: auto; margin-top: 1; }
+    ReviewScreen Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    ReviewScreen Input:focus { background: $accent 30%; }
     ReviewScreen .area { height: auto; margin-top: 1; }
     ReviewScreen #actions { height: auto; max-height: 10; }
     ReviewScreen #new-action { height: auto; }
