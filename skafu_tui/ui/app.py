@@ -105,7 +105,7 @@ class SkafuApp(App[None]):
         self.paused = False
         self.unacknowledged: Callable[[], int] = lambda: 0
         """How many open incidents nobody acknowledged (the quit confirmation asks when > 0)."""
-        self.incident_hub = IncidentHub(self, cfg, options, clock, state_dir)
+        self.incident_hub = IncidentHub(self, cfg, options, self.now, state_dir)
         """The ledger and the incident engine (`state_dir` overrides options.state_dir, for tests)."""
 
     def now(self) -> datetime:

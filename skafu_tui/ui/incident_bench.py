@@ -71,6 +71,15 @@ async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 30.
         await pilot.pause(0.001)
 
 
+async def _keypress_to_refresh(pilot: Any, key: str) -> float:
+    started = time.perf_counter()
+    await pilot.press(key)
+    painted: list[bool] = []
+    pilot.app.screen.call_after_refresh(lambda: painted.append(True))
+    await _until(pilot, lambda: bool(painted))
+    return (time.perf_counter() - started) * 1000
+
+
 async def bench_open_incident(
     cfg: Config,
     snapshot: Snapshot,
@@ -80,6 +89,33 @@ async def bench_open_incident(
     opens: int = 30,
     size: tuple[int, int] = (120, 40),
     now: datetime | None = None,
+) -> dict[str, Any]:
+    from skafu_tui.ui.screens.incident_detail import IncidentDetailScreen
+
+    reloads: list[float] = []
+    original = IncidentDetailScreen.reload
+
+    def timed_reload(screen: IncidentDetailScreen) -> None:
+        started = time.perf_counter()
+        original(screen)
+        reloads.append((time.perf_counter() - started) * 1000)
+
+    IncidentDetailScreen.reload = timed_reload  # type: ignore[method-assign,assignment]
+    try:
+        return await _run(cfg, snapshot, incidents, findings, opens, size, now, reloads)
+    finally:
+        IncidentDetailScreen.reload = original  # type: ignore[method-assign]
+
+
+async def _run(
+    cfg: Config,
+    snapshot: Snapshot,
+    incidents: int,
+    findings: int,
+    opens: int,
+    size: tuple[int, int],
+    now: datetime | None,
+    reloads: list[float],
 ) -> dict[str, Any]:
     from skafu_tui.ui.app import SkafuApp
     from skafu_tui.ui.screens.incident_detail import IncidentDetailScreen
@@ -114,12 +150,7 @@ async def bench_open_incident(
             switches = []
             for key in ("1", "6") * (opens // 2 or 1):
                 await pilot.pause(SETTLE_S)
-                t0 = time.perf_counter()
-                await pilot.press(key)
-                painted: list[bool] = []
-                app.screen.call_after_refresh(lambda: painted.append(True))
-                await _until(pilot, lambda: bool(painted))
-                switches.append((time.perf_counter() - t0) * 1000)
+                switches.append(await _keypress_to_refresh(pilot, key))
         first, rest = samples[0], sorted(samples[1:])
         result.update(
             first_open_ms=round(first, 1),
@@ -127,6 +158,8 @@ async def bench_open_incident(
             p95_ms=round(rest[max(0, int(len(rest) * 0.95) - 1)], 1),
             max_ms=round(rest[-1], 1),
             opens=len(rest),
+            reload_p50_ms=round(statistics.median(reloads), 1) if reloads else None,
+            reload_max_ms=round(max(reloads), 1) if reloads else None,
             pane_switch_p50_ms=round(statistics.median(switches), 1),
             pane_switch_p95_ms=round(sorted(switches)[max(0, int(len(switches) * 0.95) - 1)], 1),
         )

@@ -18,6 +18,7 @@ Flow (see also :mod:`skafu_tui.incidents.lifecycle`):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -67,6 +68,9 @@ class IncidentView:
     unacknowledged: int = 0
     assessment: Assessment | None = None
     related: RelatedIndex | None = None
+    version: int = 0
+    """The ledger's data version when this was read (views read on different threads may arrive
+    out of order; an older one is not shown over a newer one)."""
 
     def get(self, incident_id: int) -> Incident | None:
         return next((i for i in self.incidents if i.id == incident_id), None)
@@ -164,8 +168,10 @@ class IncidentHub:
     def read_view(self, assessment: Assessment | None = None, related: RelatedIndex | None = None) -> IncidentView:
         """A fresh view from the ledger (any thread); keeps the latest assessment unless given one."""
         assert self.ledger is not None
+        version = self.ledger.data_version()  # first: the rows read next are at least this new
         incidents = tuple(self.ledger.incidents(resolved_since=self.clock() - RECENT, limit=RECENT_LIMIT))
         return IncidentView(
+            version=version,
             incidents=incidents,
             counts=self._counts(incidents),
             unacknowledged=sum(1 for i in incidents if i.is_open and not i.acknowledged),
@@ -206,9 +212,19 @@ class IncidentHub:
             self._last_problem = message.problem
             return
         self._last_problem = ""
-        self.view = message.view
+        self.view = self._newer(message.view)
         self._alert(message.changes)
         self._show()
+
+    def _newer(self, view: IncidentView) -> IncidentView:
+        current = self.view
+        if view.version < current.version:
+            return current
+        if current.assessment is not None and (
+            view.assessment is None or view.assessment.generated_at < current.assessment.generated_at
+        ):
+            return dataclasses.replace(view, assessment=current.assessment, related=current.related)
+        return view
 
     def _alert(self, changes: tuple[IncidentChange, ...]) -> None:
         """One bell and one banner per bell-worthy change; a burst beyond :data:`MAX_BANNERS` (a

@@ -72,7 +72,3 @@ def ack_text(incident: Incident) -> Text:
     if incident.is_open:
         return Text("✖ not yet", style="bold", end="")
     return Text("—", style="dim", end="")
-
-
-def when(value: datetime | None) -> str:
-    return "—" if value is None else value.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -9,6 +9,8 @@ import pytest
 
 from skafu_tui.ledger_cli import LEDGER_FILE
 from skafu_tui.snapshot_io import shifted
+from skafu_tui.ui.incident_bench import loaded_snapshot
+from skafu_tui.ui.incident_service import MAX_BANNERS
 from skafu_tui.ui.panes.incidents import IncidentsPane
 from skafu_tui.ui.panes.overview import OverviewPane
 from skafu_tui.ui.screens.confirm import ConfirmScreen
@@ -165,3 +167,18 @@ async def test_a_ledger_problem_is_shown_in_words(cfg, frozen_now, tmp_path: Pat
             assert any(t == "Ledger unavailable" and "Incidents are not recorded" in m for t, m in shown)
             await pilot.press("6")
             assert "Incidents are not recorded" in static_text(app, "#incidents-title")
+
+
+async def test_a_burst_of_bell_worthy_incidents_ends_in_one_summary_banner(cfg, recorded_snapshot, frozen_now,
+                                                                           tmp_path, monkeypatch):
+    burst = loaded_snapshot(recorded_snapshot, cfg, incidents=20, findings=20)
+    app = incident_app(cfg, tmp_path, MovableClock(frozen_now))
+    bells: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await fed(app, pilot, burst, until=lambda: len(bell_worthy(app)) > MAX_BANNERS)
+        await pilot.pause()
+        new = [b for b in banners(app) if b[0].startswith("New ")]
+        summary = [b for b in banners(app) if b[0] == "More new incidents"]
+        assert len(new) == MAX_BANNERS - 1 and len(bells) == MAX_BANNERS
+        assert len(summary) == 1 and f"and {len(bell_worthy(app)) - (MAX_BANNERS - 1)} more" in summary[0][1]

@@ -111,7 +111,8 @@ async def test_whole_path_with_the_keyboard(cfg, recorded_snapshot, frozen_now, 
         playbook = app.screen
         first = PLAYBOOK[0].items()[0]
         await wait_for(pilot, lambda: "2/" in static_text(app, "#playbook-title"), "the ticks on screen")
-        assert playbook.query_one(KeyedTable).row_text(f"detection|{first[0].id}.{first[1].id}")[0] == "☑ done"
+        mark = playbook.query_one(KeyedTable).row_text(f"detection|{first[0].id}.{first[1].id}")[0]
+        assert mark.startswith("☑ " + ledger.actor[:10])
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen), "back to the detail")
         assert first[1].text in static_text(app, "#detail-timeline")
@@ -124,12 +125,12 @@ async def test_whole_path_with_the_keyboard(cfg, recorded_snapshot, frozen_now, 
 
         # A two-line note with markup in it, saved with ctrl+s, shown literally in the timeline.
         await pilot.press("n")
-        await pilot.press(*"rolled back [b]v42[/b]", "enter", *"watching p95")
+        await pilot.press(*"[b]v42[/b]", "enter", *"ok")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen) and ledger.notes(incident.id),
                        "the note saved")
-        assert ledger.notes(incident.id)[0].text == "rolled back [b]v42[/b]\nwatching p95"
-        await wait_for(pilot, lambda: "rolled back [b]v42[/b]" in static_text(app, "#detail-timeline"),
+        assert ledger.notes(incident.id)[0].text == "[b]v42[/b]\nok"
+        await wait_for(pilot, lambda: "[b]v42[/b]" in static_text(app, "#detail-timeline"),
                        "the note in the timeline")
 
         # The service recovers (rolled back); once clear for the configured time, the incident resolves.
@@ -147,12 +148,12 @@ async def test_whole_path_with_the_keyboard(cfg, recorded_snapshot, frozen_now, 
         # The review: answer the first question, add an action item.
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
-        await pilot.press(*"CloudWatch alarm on 5xx", "enter")
+        await pilot.press(*"5xx alarm", "enter")
         question = REVIEW_AREAS[0].questions[0]
         await wait_for(pilot, lambda: any(a.question == question for a in ledger.review_answers(incident.id)),
                        "the answer saved")
         app.screen.query_one("#action-text").focus()
-        await pilot.press(*"canary deploys", "tab", *"dana", "tab", *"2026-12-01", "enter")
+        await pilot.press(*"canary", "tab", *"dana", "tab", *"2026-12-01", "enter")
         await wait_for(pilot, lambda: ledger.action_items(incident.id), "the action item saved")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen), "back to the detail")
@@ -165,7 +166,7 @@ async def test_whole_path_with_the_keyboard(cfg, recorded_snapshot, frozen_now, 
         assert "## Summary" in text and "**Class:** P1" in text and "**Status:** resolved" in text
         assert "## Timeline" in text and "**ack**" in text and "**note**" in text and "**checklist**" in text
         assert deploy.username in text and "UpdateFunctionCode" in text
-        assert "CloudWatch alarm on 5xx" in text and "canary deploys" in text and "2026-12-01" in text
+        assert "5xx alarm" in text and "canary" in text and "2026-12-01" in text
 
         # Escape goes back to the list, where the P1 now reads resolved.
         await pilot.press("escape")
@@ -213,16 +214,16 @@ async def test_commander_class_override_and_ack_from_the_list(cfg, recorded_snap
 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, IncidentDetailScreen), "the detail screen")
-        await pilot.press("c", *"sam.rivera", "enter")
-        await wait_for(pilot, lambda: "commander: sam.rivera" in static_text(app, "#detail-header"), "the commander")
+        await pilot.press("c", *"sam", "enter")
+        await wait_for(pilot, lambda: "commander: sam" in static_text(app, "#detail-header"), "the commander")
 
         # `o`: pick the most severe class, give a reason; the header and the timeline show it.
         most_severe = cfg.incidents.ordered_classes()[0]
-        await pilot.press("o", "home", "enter", *"customers cannot create projects", "enter")
+        await pilot.press("o", "home", "enter", *"outage", "enter")
         await wait_for(pilot, lambda: f" {most_severe} " in static_text(app, "#detail-header").split("\n")[0],
                        "the new class in the header")
         assert "class by operator override" in static_text(app, "#detail-header")
         [override] = ledger.class_overrides(incident.id)
         assert (override.from_class, override.to_class, override.reason) == (
-            "P1", most_severe, "customers cannot create projects")
-        assert "customers cannot create projects" in static_text(app, "#detail-timeline")
+            "P1", most_severe, "outage")
+        assert "outage" in static_text(app, "#detail-timeline")

@@ -182,6 +182,7 @@ async def test_enter_on_an_alert_opens_the_pane_that_explains_it(make_app, recor
         by_key = dict(zip(alerts.displayed_keys, app.assessment.alerts, strict=True))
         security_key = next(k for k, a in by_key.items() if a.area == "security")
         service_key = next(k for k, a in by_key.items() if a.ref.startswith("service:"))
+        alb_key = next(k for k, a in by_key.items() if a.ref == "check:system.alb")
         alerts.focus()
         alerts.move_cursor_to_key(security_key)
         await pilot.press("enter")
@@ -194,6 +195,12 @@ async def test_enter_on_an_alert_opens_the_pane_that_explains_it(make_app, recor
         await wait_until(pilot, lambda: health._drawn is app.assessment, "the health pane")
         assert app.active_pane == "health"
         assert health.selected_service().name == service_key.removeprefix("service:")
+        await pilot.press("1")
+        alerts.focus()
+        alerts.move_cursor_to_key(alb_key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.active_pane == "health" and app.focused is table(app, "hl-alb")
 
 
 # --- keys: j/k, / filter, refresh in place ---------------------------------------------------

@@ -91,8 +91,8 @@ class HealthPane(Pane, FilterableMixin):
     HealthPane.-wide #hl-right { width: 1fr; }
     HealthPane #hl-services { height: auto; }
     HealthPane #hl-legend { color: $text-muted; }
-    HealthPane #hl-selected { margin-top: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    HealthPane.-wide #hl-selected { text-wrap: wrap; }
+    HealthPane #hl-selected { text-wrap: nowrap; text-overflow: ellipsis; }
+    HealthPane.-wide #hl-selected { text-wrap: wrap; margin-top: 1; }
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,6 +128,8 @@ class HealthPane(Pane, FilterableMixin):
         set_text(self.query_one("#hl-legend", SafeStatic), legend_text(services))
         self._show_selected()
         self.query_one(HealthResources).show(assessment.resources, self.cfg)
+        if self.app.focused in (None, self):
+            self.focus_first()
 
     def _title(self, sources: list[Any]) -> None:
         set_text(self.query_one("#hl-title", SafeStatic), freshness_text(self.title, sources))
@@ -175,6 +177,14 @@ class HealthPane(Pane, FilterableMixin):
             self._show_selected()
         else:
             self._wanted = name
+
+    def reveal(self, widget_id: str) -> None:
+        """Bring a resource section into view (focusing it when it is a table with rows)."""
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, FitTable) and widget.display:
+            widget.focus()
+        # After the next refresh: a pane just switched to has no layout yet.
+        self.call_after_refresh(lambda: widget.scroll_visible(top=True, animate=False))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "hl-services":

@@ -27,6 +27,7 @@ from skafu_tui.ui.panes.health_table import FitTable
 from skafu_tui.ui.panes.overview_text import (
     alert_detail,
     alert_rows,
+    alert_section,
     alert_target,
     alerts_heading,
     business_line,
@@ -57,7 +58,6 @@ class OverviewPane(Pane, FilterableMixin):
     OverviewPane #ov-right { height: 1fr; min-height: 7; }
     OverviewPane.-wide #ov-right { width: 1fr; }
     OverviewPane #ov-services { height: auto; }
-    OverviewPane #ov-incidents { margin-top: 1; }
     OverviewPane.-wide #ov-incidents { margin-top: 1; }
     OverviewPane #ov-alerts { height: 1fr; min-height: 4; }
     OverviewPane #ov-alert-detail { height: 1; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
@@ -115,6 +115,8 @@ class OverviewPane(Pane, FilterableMixin):
             # Nobody is reading the list: keep the worst alerts in view (a focused table keeps its row).
             table.move_cursor(row=0)
         self._show_alert_detail()
+        if self.app.focused in (None, self):
+            self.focus_first()  # the launch screen: j/k, enter and / work without a tab first
 
     def _title(self, sources: list[SourceFreshness | None]) -> None:
         text = freshness_text(self.title, sources, others=self._others)
@@ -159,16 +161,21 @@ class OverviewPane(Pane, FilterableMixin):
         if event.data_table.id == "ov-services":
             self.open_pane("health", key)
         elif event.data_table.id == "ov-alerts" and key in self._alerts:
-            self.open_pane(*alert_target(self._alerts[key]))
+            alert = self._alerts[key]
+            self.open_pane(*alert_target(alert), section=alert_section(alert))
 
-    def open_pane(self, pane_id: str, service: str | None = None) -> None:
-        """Show ``pane_id``; on the health pane, with the cursor on ``service``."""
+    def open_pane(self, pane_id: str, service: str | None = None, *, section: str | None = None) -> None:
+        """Show ``pane_id``; on the health pane, with the cursor on ``service`` or at ``section``."""
         show = getattr(self.app, "action_show_pane", None)
         if show is None or pane_id == "overview":
             return
         show(pane_id)
-        if service is not None and pane_id == "health":
-            self.app.query_one("#health", HealthPane).select_service(service)
+        if pane_id == "health":
+            health = self.app.query_one("#health", HealthPane)
+            if service is not None:
+                health.select_service(service)
+            if section is not None:
+                health.reveal(section)
 
     # --- layout ---------------------------------------------------------------------------
 

@@ -34,6 +34,25 @@ PANE_OF_AREA = {
 """Where ``enter`` on an alert goes, by the alert's area."""
 
 
+SECTION_OF_CHECK = {
+    "system.alb": "hl-alb",
+    "system.lambda_errors": "hl-lambda",
+    "performance.lambda_duration": "hl-lambda",
+    "system.aws_health": "hl-events",
+    "system.database": "hl-db-head",
+    "performance.db_query": "hl-db-head",
+    "system.s3": "hl-edge",
+    "system.cloudfront": "hl-edge",
+}
+"""The health pane's section that explains a check (``enter`` on its alert scrolls there)."""
+
+
+def alert_section(alert: Alert) -> str | None:
+    """The id of the health pane's widget that explains ``alert``, if any."""
+    kind, _, rest = alert.ref.partition(":")
+    return SECTION_OF_CHECK.get(rest) if kind == "check" else None
+
+
 def alert_target(alert: Alert) -> tuple[str, str | None]:
     """(pane id, service to select or None) for an alert's ``ref``/area."""
     kind, _, rest = alert.ref.partition(":")

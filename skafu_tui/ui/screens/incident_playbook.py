@@ -18,6 +18,7 @@ from skafu_tui.incidents import Checklist, ChecklistItem, load_checklist, tick_i
 from skafu_tui.ledger import Ledger
 from skafu_tui.ui.incident_service import IncidentHub
 from widgets.keyed_table import Cell, KeyedTable
+from widgets.text import plain
 
 
 def row_key(item: ChecklistItem) -> str:
@@ -46,13 +47,17 @@ class PlaybookScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="playbook-title")
-        yield KeyedTable(("done", "step", "section", "item", "ticked by"), id="playbook")
+        yield KeyedTable(("ticked", "section", "item"), id="playbook")
         yield Footer()
 
     def on_mount(self) -> None:
         assert self.hub.ledger is not None
-        self.show(load_checklist(self.hub.ledger, self.incident_id))
-        self.query_one(KeyedTable).focus()
+        checklist = load_checklist(self.hub.ledger, self.incident_id)
+        self.show(checklist)
+        table = self.query_one(KeyedTable)
+        table.focus()
+        first = checklist.next_item() or checklist.items()[0]
+        table.move_cursor_to_key(row_key(first))
 
     @property
     def table(self) -> KeyedTable:
@@ -65,20 +70,22 @@ class PlaybookScreen(ModalScreen[None]):
         title.append(f"Playbook for #{self.incident_id}: {done}/{total} ticked", style="bold")
         title.append("   space/enter: tick or untick · esc: back", style="dim")
         self.query_one("#playbook-title", Static).update(title)
+        # One heading row per step (not tickable) keeps the table narrow enough for 80 columns.
         rows: list[tuple[str, list[Cell]]] = []
-        for step in checklist.steps:
+        for number, step in enumerate(checklist.steps, 1):
+            heading = Text(f"Step {number}: {step.title}", style="bold underline", end="")
+            rows.append((f"step|{step.id}", [Text(f"{step.done}/{step.total}", style="bold", end=""), heading, ""]))
             for item in step.items:
                 key = row_key(item)
                 if key in self._pending:
                     mark = Text("… saving", style="italic", end="")
-                elif item.ticked:
-                    mark = Text("☑ done", style="bold green", end="")
+                elif item.ticked and item.tick is not None:
+                    mark = Text(end="")
+                    mark.append("☑ ", style="bold green")
+                    mark.append_text(plain(f"{item.tick.actor[:10]} {item.tick.at:%H:%M}"))
                 else:
                     mark = Text("☐", end="")
-                who = ""
-                if item.tick is not None and item.ticked:
-                    who = f"{item.tick.actor} {item.tick.at:%H:%M:%S}"
-                rows.append((key, [mark, step.title, item.section, item.text, who]))
+                rows.append((key, [mark, item.section, item.text]))
         self.table.set_rows(rows)
 
     def _item(self) -> ChecklistItem | None:
@@ -117,7 +124,15 @@ class PlaybookScreen(ModalScreen[None]):
         self.hub.write(write, done, failed)
 
     def action_move(self, direction: str) -> None:
-        (self.table.action_cursor_down if direction == "down" else self.table.action_cursor_up)()
+        """j/k: to the next or previous item, over the step headings."""
+        table = self.table
+        step = 1 if direction == "down" else -1
+        row = table.cursor_row + step
+        keys = table.displayed_keys
+        while 0 <= row < len(keys) and keys[row].startswith("step|"):
+            row += step
+        if 0 <= row < len(keys):
+            table.move_cursor(row=row)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -38,7 +38,7 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #review-body { height: 1fr; padding: 0 1; }
     ReviewScreen .question { height: auto; margin-top: 1; }
     ReviewScreen Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    ReviewScreen Input:focus { background: $accent 30%; }
+    ReviewScreen Input:focus { border: none; background: $primary 40%; }
     ReviewScreen .area { height: auto; margin-top: 1; }
     ReviewScreen #actions { height: auto; max-height: 10; }
     ReviewScreen #new-action { height: auto; }
@@ -129,7 +129,10 @@ class ReviewScreen(Screen[None]):
         self.query_one("#actions", KeyedTable).set_rows(rows)
 
     def _status(self, text: str, error: bool = False) -> None:
+        """Say it at the bottom of the form and in a notification (the form may be scrolled away)."""
         self.query_one("#review-status", Static).update(plain(text, "bold red" if error else "green"))
+        self.app.notify(text, severity="error" if error else "information", timeout=4 if not error else 10,
+                        markup=False)
 
     # --- answers ----------------------------------------------------------------------------
 
