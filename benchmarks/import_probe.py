@@ -37,7 +37,7 @@ class _Watch(importlib.abc.MetaPathFinder):
 
 
 def main(argv: list[str]) -> int:
-    log = open(argv[0], "w", encoding="utf-8")  # noqa: SIM115 - open for the process's lifetime
+    log = open(argv[0], "w", encoding="utf-8")
     sys.meta_path.insert(0, _Watch(log))
     from skafu_tui.cli import main as cli_main
 

@@ -110,6 +110,9 @@ class DemoServer:
     def pid(self) -> int:
         return self.process.pid if self.process is not None else 0
 
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def rss_mib(self) -> float:
         return process_rss_mib(self.pid)
 

@@ -13,6 +13,7 @@ Timestamps are ``time.perf_counter()`` (CLOCK_MONOTONIC on Linux: comparable acr
 from __future__ import annotations
 
 import bisect
+import contextlib
 import fcntl
 import os
 import pty
@@ -220,7 +221,9 @@ class PtyProcess:
             return self.time_of(found), found
         return self.time_of(end), end
 
-    def settle(self, start: int, quiet: float = 0.25, timeout: float = 10.0, first_timeout: float = 10.0) -> float | None:
+    def settle(
+        self, start: int, quiet: float = 0.25, timeout: float = 10.0, first_timeout: float = 10.0
+    ) -> float | None:
         """Time the burst of output starting at offset ``start`` ended: the arrival of its last read,
         once nothing more came for ``quiet`` seconds. None if nothing came within ``first_timeout``."""
         deadline = time.perf_counter() + first_timeout
@@ -244,6 +247,11 @@ class PtyProcess:
         return t0 if found is None else found
 
     # --- input and process state ---------------------------------------------------------
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Change the terminal's size; the kernel signals SIGWINCH to the child, as a terminal window would."""
+        self.cols, self.rows = cols, rows
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def send(self, keys: bytes) -> float:
         t = time.perf_counter()
@@ -274,10 +282,8 @@ class PtyProcess:
         if self.pid <= 0:
             return
         if self.alive():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and self.alive():
                 time.sleep(0.05)
@@ -290,10 +296,8 @@ class PtyProcess:
         self._closed = True
         if self._reader is not None:
             self._reader.join(1.0)
-        try:
+        with contextlib.suppress(OSError):
             os.close(self.fd)
-        except OSError:
-            pass
         self.pid = 0
 
 

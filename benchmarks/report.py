@@ -25,15 +25,15 @@ def _fig(f: Figure | None) -> str:
         return "—"
     if f.n == 1:
         return _num(f.median)
-    return f"{_num(f.median)} ({_num(f.min)}–{_num(f.max)})"
+    return f"{_num(f.median)} ({_num(f.min)}-{_num(f.max)})"
 
 
 def _ratio(f: Figure | None) -> str:
     if f is None or not f.ok:
         return "—"
     if f.n == 1:
-        return f"{f.median:.2f}×"
-    return f"{f.median:.2f}× ({f.min:.2f}–{f.max:.2f})"
+        return f"{f.median:.2f}x"
+    return f"{f.median:.2f}x ({f.min:.2f}-{f.max:.2f})"
 
 
 def _verdict(row: Row) -> str:
@@ -42,7 +42,7 @@ def _verdict(row: Row) -> str:
         return ""
     shown = ""
     if row.target.on_ratio and row.ratio is not None:
-        shown = f"{row.ratio.median:.2f}×"
+        shown = f"{row.ratio.median:.2f}x"
     elif row.judged_value is not None:
         shown = _num(row.judged_value)
     elif row.figure.ok:
@@ -58,9 +58,9 @@ def markdown(sections: list[SectionResult], header: dict[str, Any]) -> str:
         f"Run {header['started']} on {header['cpus']} CPUs, load average {header['load_before']} before, "
         f"{header['load_after']} after; {header['seconds']:.0f} s in all"
         + (" (quick smoke run: one repetition, short windows)" if header.get("quick") else "") + ".",
-        "Figures: median (min–max) of n runs; ratios are app/baseline per pair measured back to back.",
+        "Figures: median (min-max) of n runs; ratios are app/baseline per pair measured back to back.",
         "",
-        "| Measure | n | Median (min–max) | Baseline | Ratio | Target | Note |",
+        "| Measure | n | Median (min-max) | Baseline | Ratio | Target | Note |",
         "|---|---|---|---|---|---|---|",
     ]
     for section in sections:

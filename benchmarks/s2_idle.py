@@ -2,12 +2,14 @@
 
 The dashboard (``--endpoint-url`` against ``demo-server --scenario skafu``, production cadences)
 and the baseline (a bare Textual app whose clock label changes every second) run side by side,
-each on its own pty of the same size, over the same wall-clock window: both at ~0-1% of a core,
+each on its own pty of the same size, over the same wall-clock windows: both at ~0-1% of a core,
 they barely contend, and the machine's noise hits both alike. Each one-minute window is one sample;
-the ratio is taken window by window. Sizes run one after the other (120x40, then 80x24).
+the ratio is taken window by window.
 
-With ``panes`` the 120x40 run then visits panes 2-7 and measures each for ``pane_window`` seconds
-(shorter than a minute: a pane that repaints when nothing changed shows up within seconds).
+Measuring starts once every source is fresh and the new-incident banners (20 s) are gone: a
+shift's steady state. 120x40 first; then both terminals are resized to 80x24 (SIGWINCH, as when
+a window shrinks) and measured again after the re-layout: one start-up for both sizes.
+With ``panes`` the 120x40 run then visits panes 2-7 and measures each for ``pane_window_s``.
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.procs import DemoServer, bare_argv, child_env, dashboard_argv
+from benchmarks.procs import bare_argv, child_env, dashboard_argv
 from benchmarks.pty_harness import PtyProcess
 from benchmarks.stats import Figure, RunContext, SectionResult, Target, ratios
 from benchmarks.watch import Watcher
 
 FRESH = re.compile(r"sources (\d+)/\1 fresh")
+BANNER = re.compile(r"(New|Reopened|Escalated) P\d incident|More new incidents")
+BANNER_WAIT_S = 30.0
+SIZES = ((120, 40), (80, 24))
+RELAYOUT_S = 3.0
 
 
 @dataclass
@@ -49,6 +56,7 @@ class IdleRun:
     panes: dict[str, Window] = field(default_factory=dict)
     rss_start: float = float("nan")
     rss_end: float = float("nan")
+    banner_wait_s: float = 0.0
     problem: str = ""
 
 
@@ -62,71 +70,94 @@ def _measure(procs: list[PtyProcess], seconds: float) -> list[Window]:
     ]
 
 
-def idle_run(endpoint: str, scratch: Path, size: tuple[int, int], minutes: int, window_s: float,
-             panes: bool, pane_window_s: float, log: object) -> IdleRun:
-    cols, rows = size
-    out = IdleRun(size)
+def _windows(run: IdleRun, app: PtyProcess, bare: PtyProcess, minutes: int, window_s: float) -> None:
+    run.rss_start = app.rss_mib()
+    for _ in range(minutes):
+        a, b = _measure([app, bare], window_s)
+        run.app.append(a)
+        run.bare.append(b)
+        if not app.alive():
+            run.problem = "the dashboard exited during the idle window"
+            return
+    run.rss_end = app.rss_mib()
+
+
+def idle_runs(endpoint: str, scratch: Path, minutes: int, window_s: float, *, panes: bool,
+              pane_window_s: float, before_size: Callable[[tuple[int, int]], None] | None) -> list[IdleRun]:
+    cols, rows = SIZES[0]
+    runs: list[IdleRun] = []
     with tempfile.TemporaryDirectory(dir=scratch) as state, \
             PtyProcess(dashboard_argv(endpoint, Path(state)), cols, rows, env=child_env()) as app, \
             PtyProcess(bare_argv(clock=True), cols, rows, env=child_env()) as bare:
         watch = Watcher(app)
+        first = IdleRun(SIZES[0])
         if watch.until(lambda s: bool(FRESH.search(s.text)), 120.0) is None:
-            out.problem = "the dashboard never showed every source fresh; measured anyway"
+            first.problem = "the dashboard never showed every source fresh; measured anyway"
         Watcher(bare).until(lambda s: s.has("bare-app-ready"), 60.0)
-        time.sleep(3.0)  # the first poll's follow-up repaints (incident banners, plots) settle
-        out.rss_start = app.rss_mib()
-        for _ in range(minutes):
-            a, b = _measure([app, bare], window_s)
-            out.app.append(a)
-            out.bare.append(b)
-            if not app.alive():
-                out.problem = "the dashboard exited during the idle window"
-                return out
-        out.rss_end = app.rss_mib()
-        if panes:
-            from skafu_tui.ui.keys import PANES
+        time.sleep(RELAYOUT_S)  # the first poll's follow-up repaints
+        watch.catch_up()
+        if BANNER.search(watch.screen.text):
+            waited = time.perf_counter()
+            watch.until(lambda s: not BANNER.search(s.text), BANNER_WAIT_S)
+            first.banner_wait_s = time.perf_counter() - waited
+        for size in SIZES:
+            run = first if size == SIZES[0] else IdleRun(size)
+            if size != SIZES[0]:
+                app.resize(*size)
+                bare.resize(*size)
+                watch.resized()
+                time.sleep(RELAYOUT_S)
+            if before_size is not None:
+                before_size(size)
+            _windows(run, app, bare, minutes, window_s)
+            runs.append(run)
+            if panes and size == SIZES[0]:
+                from skafu_tui.ui.keys import PANES
 
-            for pane, _title, key in PANES[1:]:
-                app.send(key.encode())
-                time.sleep(3.0)  # the first visit draws the pane: not idle yet
-                out.panes[pane] = _measure([app], pane_window_s)[0]
-    return out
+                for pane, _title, key in PANES[1:]:
+                    app.send(key.encode())
+                    time.sleep(RELAYOUT_S)  # the first visit draws the pane: not idle yet
+                    run.panes[pane] = _measure([app], pane_window_s)[0]
+                app.send(b"1")
+                time.sleep(RELAYOUT_S)
+            if run.problem and not app.alive():
+                break
+    return runs
 
 
-def run(ctx: RunContext, *, panes: bool = False) -> SectionResult:
+def run(ctx: RunContext, *, panes: bool = False,
+        before_size: Callable[[tuple[int, int]], None] | None = None) -> SectionResult:
     result = SectionResult("idle", "2 Idle cost")
     minutes = ctx.reps(3, 1)
     window_s = 10.0 if ctx.quick else 60.0
-    runs: list[IdleRun] = []
-    with DemoServer("skafu").start() as server:
-        for size in ((120, 40), (80, 24)):
-            ctx.log(f"idle {size[0]}x{size[1]}: {minutes} x {window_s:.0f} s")
-            runs.append(idle_run(server.endpoint, Path(ctx.scratch), size, minutes, window_s,
-                                 panes and size == (120, 40) and not ctx.quick, 20.0, ctx.log))
+    ctx.log(f"idle: {minutes} x {window_s:.0f} s at each of {', '.join(f'{c}x{r}' for c, r in SIZES)}")
+    runs = idle_runs(ctx.demo_endpoint(), Path(ctx.scratch), minutes, window_s, panes=panes and not ctx.quick,
+                     pane_window_s=20.0, before_size=before_size)
     for r in runs:
         label = f"{r.size[0]}x{r.size[1]}"
-        main = r.size == (120, 40)
-        cpu = [w.cpu_pct for w in r.app]
-        traffic = [w.bytes_per_min / 1000.0 for w in r.app]
+        main = r.size == SIZES[0]
         result.add(
-            f"idle CPU {label} (% of a core)", "%", cpu, baseline=Figure.of([w.cpu_pct for w in r.bare]),
+            f"idle CPU {label} (% of a core)", "%", [w.cpu_pct for w in r.app],
+            baseline=Figure.of([w.cpu_pct for w in r.bare]),
             ratio=ratios([(a.cpu_pct, b.cpu_pct) for a, b in zip(r.app, r.bare, strict=False)]),
-            target=Target("≤ 2%", 2.0) if main else None, note=r.problem,
+            target=Target("≤ 2%", 2.0) if main else None,
+            note=r.problem or ("after a resize from 120x40" if not main else ""),
         )
         result.add(
-            f"idle bytes to terminal {label} (KB/min)", "KB/min", traffic,
+            f"idle bytes to terminal {label} (KB/min)", "KB/min", [w.bytes_per_min / 1000.0 for w in r.app],
             baseline=Figure.of([w.bytes_per_min / 1000.0 for w in r.bare]),
             ratio=ratios([(a.bytes_per_min, b.bytes_per_min) for a, b in zip(r.app, r.bare, strict=False)]),
             target=Target("≤ 100 KB/min", 100.0) if main else None,
         )
         result.add(f"app RSS after idle {label} (MiB)", "MiB", [r.rss_end], target=Target("≤ 200 MiB", 200.0),
-                   note=f"growth over the idle window {r.rss_end - r.rss_start:+.1f} MiB")
+                   note=f"{r.rss_end - r.rss_start:+.1f} MiB over the windows")
         for pane, w in r.panes.items():
             result.add(f"idle on pane {pane} {label} (KB/min)", "KB/min", [w.bytes_per_min / 1000.0],
                        target=Target("≤ 100 KB/min", 100.0), note=f"CPU {w.cpu_pct:.2f}% over {w.seconds:.0f} s")
     result.details["windows"] = [
         {"size": f"{r.size[0]}x{r.size[1]}", "app": [vars(w) for w in r.app], "bare": [vars(w) for w in r.bare],
-         "panes": {k: vars(v) for k, v in r.panes.items()}, "rss_start_mib": r.rss_start, "rss_end_mib": r.rss_end}
+         "panes": {k: vars(v) for k, v in r.panes.items()}, "rss_start_mib": r.rss_start, "rss_end_mib": r.rss_end,
+         "banner_wait_s": r.banner_wait_s}
         for r in runs
     ]
     return result

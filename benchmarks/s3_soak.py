@@ -27,7 +27,8 @@ class SoakJob:
 def start(ctx: RunContext, concurrent_with: str = "") -> SoakJob:
     polls, warmup = (200, 50) if ctx.quick else (2000, 200)
     server = DemoServer("skafu").start()
-    ctx.log(f"soak: {polls} polls against {server.endpoint}" + (f" (while {concurrent_with})" if concurrent_with else ""))
+    during = f" (while {concurrent_with})" if concurrent_with else ""
+    ctx.log(f"soak: {polls} polls against {server.endpoint}{during}")
     process = subprocess.Popen(
         [PYTHON, "-m", "benchmarks.soak_worker", server.endpoint, "--polls", str(polls), "--warmup", str(warmup)],
         stdout=subprocess.PIPE, stderr=tempfile.TemporaryFile(), text=True, env=child_env(), cwd=ROOT,

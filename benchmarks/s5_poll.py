@@ -15,7 +15,7 @@ import math
 import subprocess
 from typing import Any
 
-from benchmarks.procs import CONFIG, PYTHON, ROOT, DemoServer, child_env
+from benchmarks.procs import CONFIG, PYTHON, ROOT, child_env
 from benchmarks.stats import Figure, RunContext, SectionResult, Target, ratios
 
 DELAY_S = 0.05
@@ -88,19 +88,18 @@ def run(ctx: RunContext) -> SectionResult:
 
     result = SectionResult("poll", "5 Poll efficiency")
     pairs = ctx.reps(3, 1)
-    with DemoServer("skafu").start() as server:
-        proxy = LatencyProxy(server.endpoint)
-        try:
-            data = worker("efficiency", server.endpoint, "--proxy", proxy.url, "--pairs", str(pairs),
-                          "--config", str(CONFIG))
-        finally:
-            proxy.stop()
+    endpoint = ctx.demo_endpoint()
+    proxy = LatencyProxy(endpoint)
+    try:
+        data = worker("efficiency", endpoint, "--proxy", proxy.url, "--pairs", str(pairs), "--config", str(CONFIG))
+    finally:
+        proxy.stop()
     app = [p["app_s"] for p in data["pairs"]]
     seq = [p["sequential_s"] for p in data["pairs"]]
     calls = [float(p["calls"]) for p in data["pairs"]]
     floor = statistics_floor(calls)
     result.add("full poll wall time, 50 ms per request (s)", "s", app, baseline=Figure.of(seq),
-               ratio=ratios(list(zip(app, seq, strict=True))), target=Target("≤ 0.25× sequential", 0.25, on_ratio=True),
+               ratio=ratios(list(zip(app, seq, strict=True))), target=Target("≤ 0.25x sequential", 0.25, on_ratio=True),
                note=f"baseline: the same calls one by one with plain boto3 (latency alone: ≥ {floor:.2f} s)")
     cfg = load_config(CONFIG).config
     per_hour, usd_hour = calls_per_hour(data["groups"], cfg)
@@ -110,8 +109,9 @@ def run(ctx: RunContext) -> SectionResult:
     shift = modelled_monthly_cost(cfg, 8.0, days=SHIFT_DAYS).total_usd
     full = modelled_monthly_cost(cfg, 24.0, days=MONTH_DAYS).total_usd
     naive_shift, naive_full = naive_monthly_cost(8.0, SHIFT_DAYS), naive_monthly_cost(24.0, MONTH_DAYS)
-    result.add("modelled AWS cost per operator-month, 8 h shifts ($)", "USD", [shift], baseline=Figure.of([naive_shift]),
-               ratio=Figure.of([shift / naive_shift]), note="22 working days; baseline: the naive poller")
+    result.add("modelled AWS cost per operator-month, 8 h shifts ($)", "USD", [shift],
+               baseline=Figure.of([naive_shift]), ratio=Figure.of([shift / naive_shift]),
+               note="22 working days; baseline: the naive poller")
     result.add("modelled AWS cost per operator-month, 24x7 ($)", "USD", [full], baseline=Figure.of([naive_full]),
                ratio=Figure.of([full / naive_full]), target=Target("≤ $5", 5.0), note="baseline: the naive poller")
     result.details.update(pairs=data["pairs"], calls_by_operation=data["calls_by_operation"], groups=data["groups"],

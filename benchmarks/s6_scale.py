@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks import large_state
-from benchmarks.procs import CONFIG, DemoServer
+from benchmarks.procs import CONFIG
 from benchmarks.s4_drive import DriveRun, _ms
 from benchmarks.s5_poll import worker
 from benchmarks.stats import Figure, RunContext, SectionResult, Target, percentile
@@ -23,8 +23,7 @@ def run(ctx: RunContext, drive_runs: list[DriveRun] | None = None) -> SectionRes
     result = SectionResult("scale", f"6 Scale ({SERVICES} services, {REGIONS} regions)")
     config = large_state.large_config(CONFIG, Path(ctx.scratch) / "scale-config.yaml", services=SERVICES,
                                       regions=REGIONS)
-    with DemoServer("skafu").start() as server:
-        data = worker("scale", server.endpoint, "--config", str(config), "--polls", str(ctx.reps(3, 1)))
+    data = worker("scale", ctx.demo_endpoint(), "--config", str(config), "--polls", str(ctx.reps(3, 1)))
     queries = data["queries_per_call"]
     result.add("GetMetricData calls per full poll", "calls", [float(data["get_metric_data_calls"])],
                target=Target("≤ 500 queries each", 500.0), judged_value=float(max(queries, default=0)),
@@ -32,7 +31,8 @@ def run(ctx: RunContext, drive_runs: list[DriveRun] | None = None) -> SectionRes
     result.add("API calls per full poll", "calls", [float(data["calls_per_poll"])],
                note="errors (not-found in unseeded regions): "
                     + (", ".join(f"{k} {v}" for k, v in data["errors"].items()) or "none"))
-    result.add("full poll wall time (s)", "s", data["poll_s"], note=f"first poll (clients made) {data['first_poll_s']:.2f} s")
+    result.add("full poll wall time (s)", "s", data["poll_s"],
+               note=f"first poll (clients made) {data['first_poll_s']:.2f} s")
     large = next((r for r in drive_runs or () if r.state == "large"), None)
     if large is not None:
         panes = _ms(large.panes)

@@ -37,7 +37,7 @@ class Screen:
     def _csi(self, params: bytes, final: bytes) -> None:
         if final in (b"H", b"f") and not params.startswith(b"?"):
             parts = [int(p) if p.isdigit() else 1 for p in params.split(b";")] if params else [1, 1]
-            row, col = (parts + [1, 1])[:2]
+            row, col = [*parts, 1, 1][:2]
             self.row = min(max(row, 1), self.rows) - 1
             self.col = min(max(col, 1), self.cols) - 1
         elif final == b"J" and params in (b"2", b"3"):

@@ -24,7 +24,6 @@ from typing import Any
 
 from benchmarks.pty_harness import process_rss_mib
 
-
 SCALE = 1 / 300
 """Every cadence divided by 300: alarms every 0.1 s, metrics every 1 s, inventory every 2 s. The
 groups keep their real proportions (2,000 polls are ~4.4 hours of a shift at production

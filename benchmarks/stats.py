@@ -111,11 +111,28 @@ Runner = Callable[["RunContext"], SectionResult]
 
 @dataclass
 class RunContext:
-    """What every section gets: the repetition budget and a scratch directory."""
+    """What every section gets: the repetition budget, a scratch directory, the shared endpoint."""
 
     quick: bool
     scratch: str
     log: Callable[[str], None]
+    _server: Any = None
 
     def reps(self, full: int, quick: int = 1) -> int:
         return quick if self.quick else full
+
+    def demo_endpoint(self) -> str:
+        """The run's shared ``demo-server --scenario skafu`` (speed 1, driver running), started on
+        first use and restarted if it died. Sections only read from it (the app never writes)."""
+        from benchmarks.procs import DemoServer
+
+        if self._server is None or not self._server.alive():
+            self._server = DemoServer("skafu").start()
+            self.log(f"shared demo endpoint {self._server.endpoint} ready in {self._server.ready_s:.1f} s")
+        endpoint: str = self._server.endpoint
+        return endpoint
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None

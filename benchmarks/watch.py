@@ -32,6 +32,11 @@ class Watcher:
         self.last_frame_at = self.proc.time_of(end)
         return self.last_frame_at
 
+    def resized(self) -> None:
+        """Follow the process's new size (after :meth:`PtyProcess.resize`); the next frames repaint all."""
+        self.catch_up()
+        self.screen = Screen(self.proc.cols, self.proc.rows)
+
     def until(self, predicate: Predicate, timeout: float) -> float | None:
         """Time of the end of the first frame (after those already seen) that makes ``predicate`` true."""
         deadline = time.perf_counter() + timeout

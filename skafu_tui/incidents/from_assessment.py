@@ -33,6 +33,7 @@ SOURCES_BY_KIND: Mapping[SignalKind, tuple[SourceName, ...]] = {
     SignalKind.CERTIFICATE_EXPIRING: (SourceName.ACM,),
     SignalKind.COMPLIANCE_VIOLATION: (SourceName.CONFIG,),
     SignalKind.COST_ANOMALY: (SourceName.COST,),
+    SignalKind.CHANGE_OUTSIDE_WINDOW: (SourceName.CLOUDTRAIL,),
 }
 """The sources each signal kind is read from."""
 

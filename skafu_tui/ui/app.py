@@ -7,15 +7,18 @@ code, but 10,000 findings should not stall input) and the result is drawn by the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import get_current_worker
 
@@ -217,6 +220,19 @@ class SkafuApp(App[None]):
             self.query_one(SourcesBar).show(all_freshness(self.snapshot, now))
 
     # --- actions -----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """`ctrl+p`: every app action by name, with its key, plus Textual's own commands."""
+        yield from super().get_system_commands(screen)
+        for binding in APP_BINDINGS:
+            if binding.action == "command_palette":
+                continue
+            key = self._keymap.get(binding.id or "", binding.key)
+            title = f"{binding.description or binding.action} ({key.replace('question_mark', '?')})"
+            yield SystemCommand(title, binding.tooltip or title, partial(self.run_action, binding.action))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
     def action_show_pane(self, pane_id: str) -> None:
         if pane_id not in PANE_CLASSES or self.screen is not self.screen_stack[0]:

@@ -29,8 +29,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
+from skafu_tui.changes.feed import build_changes
+from skafu_tui.changes.signals import change_signals
 from skafu_tui.incidents import ChangeKind, IncidentChange, IncidentEngine, rings_bell
 from skafu_tui.incidents.from_assessment import signals_from_assessment
+from skafu_tui.incidents.signals import Signal
 from skafu_tui.ledger import Incident, Ledger, LedgerError
 from skafu_tui.ledger_cli import LEDGER_FILE, user_state_dir
 from skafu_tui.ui.incident_related import RelatedIndex
@@ -187,6 +190,7 @@ class IncidentHub:
             return
         try:
             signals, unobserved = signals_from_assessment(assessment, snapshot, self.cfg)
+            signals = [*signals, *self._change_signals(assessment, snapshot)]
             changes = self.engine.update(signals, assessment.generated_at, unobserved=unobserved)
             related = self._index(snapshot)
             view = self.read_view(assessment, related)
@@ -194,6 +198,18 @@ class IncidentHub:
             self.app.post_message(IncidentsUpdated(self.view, problem=f"Incidents not updated: {error}"))
             return
         self.app.post_message(IncidentsUpdated(view, tuple(changes)))
+
+    def _change_signals(self, assessment: Assessment, snapshot: Snapshot) -> list[Signal]:
+        """Production changes outside a maintenance window (not emergencies) are P2 findings of their own."""
+        assert self.ledger is not None
+        since = assessment.generated_at - timedelta(hours=3)
+        changes = build_changes(
+            snapshot.trail_events,
+            self.cfg,
+            incidents=self.ledger.incidents(resolved_since=since),
+            overrides=self.ledger.change_overrides(),
+        )
+        return change_signals(changes, self.cfg.changes.environment)
 
     def _index(self, snapshot: Snapshot) -> RelatedIndex:
         cached = self._related_for
@@ -272,12 +288,14 @@ class IncidentHub:
     def _show(self) -> None:
         from skafu_tui.ui.panes.incidents import IncidentsPane
 
-        for pane in self.app.query(IncidentsPane):
-            pane.show_view(self.view)
-        for overview in self.app.query("OverviewPane"):
-            show = getattr(overview, "show_incidents", None)
-            if callable(show):
-                show(dict(self.view.counts))
+        # app.query() searches only the screen on top; the panes live on the first one.
+        for screen in self.app.screen_stack:
+            for pane in screen.query(IncidentsPane):
+                pane.show_view(self.view)
+            for overview in screen.query("OverviewPane"):
+                show = getattr(overview, "show_incidents", None)
+                if callable(show):
+                    show(dict(self.view.counts))
         for listener in list(self.listeners):
             listener()
 

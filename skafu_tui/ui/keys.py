@@ -25,6 +25,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("s", "sources", "Sources", id="sources"),
     Binding("m", "maintenance", "Maintenance", id="maintenance"),
     Binding("h", "handover", "Handover", id="handover"),
+    Binding("t", "toggle_theme", "Light/dark", id="theme", show=False),
     Binding("q", "request_quit", "Quit", id="quit"),
     Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False),
 ]

@@ -168,9 +168,12 @@ async def test_whole_path_with_the_keyboard(cfg, recorded_snapshot, frozen_now, 
         assert deploy.username in text and "UpdateFunctionCode" in text
         assert "5xx alarm" in text and "canary" in text and "2026-12-01" in text
 
-        # Escape goes back to the list, where the P1 now reads resolved.
+        # Escape goes back to the list, which followed everything while the detail was on top.
         await pilot.press("escape")
-        assert isinstance(app.screen.query_one(IncidentsPane), IncidentsPane)
+        table = app.screen.query_one(IncidentsPane).query_one("#incidents-table", KeyedTable)
+        await wait_for(pilot, lambda: table.row_text(str(incident.id))[0] == "✓ P1", "resolved in the list",
+                       timeout=3)
+        assert table.row_text(str(incident.id))[6] == ledger.actor
         kinds = [e.kind for e in ledger.timeline(incident.id)]
         for kind in (TimelineKind.CHECKLIST, TimelineKind.ACK, TimelineKind.NOTE, TimelineKind.RESOLVED):
             assert kind in kinds
@@ -227,3 +230,24 @@ async def test_commander_class_override_and_ack_from_the_list(cfg, recorded_snap
         assert (override.from_class, override.to_class, override.reason) == (
             "P1", most_severe, "outage")
         assert "outage" in static_text(app, "#detail-timeline")
+
+
+async def test_a_production_change_outside_the_window_is_a_p2_incident_of_its_own(
+    cfg, recorded_snapshot, frozen_now, tmp_path
+):
+    from skafu_tui.changes.feed import build_changes
+    from skafu_tui.windows import in_window
+
+    flagged = [c for c in build_changes(recorded_snapshot.trail_events, cfg) if c.finding]
+    assert flagged, "the scenario's changes land outside the production window"
+    assert all(not in_window(cfg, c.when) for c in flagged)
+    app = incident_app(cfg, tmp_path, MovableClock(frozen_now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fed(app, pilot, recorded_snapshot, until=lambda: p1(app) is not None)
+        outside = [i for i in app.incident_hub.view.incidents if i.key.startswith("change:")]
+        assert outside, [i.key for i in app.incident_hub.view.incidents]
+        assert {i.incident_class for i in outside} == {"P2"}
+        # The security-group ingress change is among them.
+        assert any("SecurityGroup" in i.title or "security" in i.title.lower() for i in outside), [
+            i.title for i in outside
+        ]

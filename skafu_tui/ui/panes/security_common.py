@@ -22,7 +22,7 @@ from skafu_tui.ui.header import coarse_age, status_text
 from skafu_tui.ui.panes.base import Pane
 from widgets.keyed_table import KeyedTable
 from widgets.status import status_level
-from widgets.text import SafeStatic, plain
+from widgets.text import SafeStatic, literal, plain
 
 if TYPE_CHECKING:
     from skafu_tui.assess import Assessment
@@ -53,14 +53,21 @@ class TextBlock(SafeStatic):
         return self._shown[0] if self._shown is not None else str(self.render())
 
     def show(self, text: Text | str) -> bool:
-        """Show ``text`` (a str is literal); return False when it equals what is shown."""
+        """Show ``text`` (a str is literal); return False when it equals what is shown.
+
+        A relayout repaints every scrollbar on the screen (measured: a table's horizontal scrollbar
+        costs ~4 KB a frame), so the block asks for one only when its wrapped height changes.
+        """
         value = plain(text)
         styles: list[tuple[int, int, str] | str] = [(s.start, s.end, str(s.style)) for s in value.spans]
         key = (value.plain, [*styles, str(value.style)])
         if key == self._shown:
             return False
         self._shown = key
-        self.update(value)
+        content = literal(value)
+        width, height = self.size
+        same_height = width > 0 and height > 0 and content.get_height(self.styles, width) == height
+        self.update(content, layout=not same_height)
         return True
 
 

@@ -30,11 +30,12 @@ _FIXED_CELLS = 14 + 11 + 5 * 2
 def finding_clips(width: int) -> tuple[int, int, int]:
     """How long a title, type and resource may be so the findings table fits ``width`` cells.
 
-    Wide enough, the three share the room (40/38/22 %); too narrow for that, the title keeps what
-    is visible next to severity and time, and type and resource scroll into view.
+    Wide enough (about 100 columns), the three share the room (40/38/22 %) and the table never
+    needs a horizontal scrollbar; narrower, the title keeps what is visible next to severity and
+    time, and type and resource scroll into view.
     """
     room = width - _FIXED_CELLS - 1
-    if room < 90:
+    if room < 60:
         return max(20, min(NARROW_FINDING_CLIPS[0], room)), *NARROW_FINDING_CLIPS[1:]
     title, kind = room * 40 // 100, room * 38 // 100
     return title, kind, room - title - kind

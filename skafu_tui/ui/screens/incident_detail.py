@@ -75,6 +75,7 @@ class IncidentDetailScreen(Screen[None]):
         self.changes: list[Link] = []
         self._context_for: object = None
         self._header_text = ""
+        self._missed_update = False
         self.painted = False
         """Set after the first refresh following mount (the benchmark waits for it)."""
 
@@ -108,6 +109,8 @@ class IncidentDetailScreen(Screen[None]):
             self.hub.listeners.remove(self._on_hub_update)
 
     def on_screen_resume(self) -> None:
+        if self._missed_update:
+            self.reload()
         if not self.painted:
             self.call_after_refresh(self._mark_painted)
 
@@ -129,14 +132,18 @@ class IncidentDetailScreen(Screen[None]):
         self.query_one("#detail-body", VerticalScroll).focus(scroll_visible=False)
 
     def _on_hub_update(self) -> None:
-        # Installed and reused: only the screen on top re-reads (a resumed one reloads on show).
+        # Installed and reused: only the screen on top re-reads; one below (a dialog over it, or
+        # the list) catches up when it is shown again.
         if self.is_current:
             self.reload()
+        else:
+            self._missed_update = True
 
     # --- data -------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Re-read this incident from the ledger; redraw only the parts that changed."""
+        self._missed_update = False
         ledger = self.hub.ledger
         if ledger is None:
             return

@@ -1,0 +1,1 @@
+"""skafu-tui's benchmarks: ``make bench`` runs ``python -m benchmarks`` (see ``__main__``)."""

@@ -1,0 +1,125 @@
+"""Every app-level key, driven through the pilot, asserting what the operator sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from skafu_tui.config import load_config
+from skafu_tui.ui.app import SkafuApp
+from skafu_tui.ui.header import StatusHeader
+from skafu_tui.ui.keys import APP_BINDINGS
+from skafu_tui.ui.screens.confirm import ConfirmScreen
+from skafu_tui.ui.screens.help import HelpScreen
+from skafu_tui.ui.screens.sources import SourcesScreen
+from tests.ui.conftest import FROZEN_NOW, wait_for_data
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def screen_text(app: SkafuApp) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query("Static"))
+
+
+async def test_p_pauses_and_the_header_says_so(make_app, recorded_snapshot):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        await pilot.press("p")
+        assert "PAUSED" in str(app.query_one(StatusHeader).render())
+        await pilot.press("p")
+        assert "PAUSED" not in str(app.query_one(StatusHeader).render())
+
+
+async def test_help_lists_every_app_key(make_app, recorded_snapshot):
+    app = make_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for binding in APP_BINDINGS:
+            assert (binding.description or binding.action) in text, binding
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_s_lists_sources_with_state_and_age(make_app, recorded_snapshot):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, SourcesScreen)
+        from widgets.keyed_table import KeyedTable
+
+        table = app.screen.query_one(KeyedTable)
+        assert set(table.source_keys) == {s.name for s in app.assessment.sources}
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SourcesScreen)
+
+
+async def test_command_palette_offers_every_app_action(make_app, recorded_snapshot):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for binding in APP_BINDINGS:
+            if binding.action != "command_palette":
+                assert any(t.startswith(binding.description) for t in titles), binding.description
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+
+
+async def test_q_asks_first_when_incidents_are_unacknowledged(cfg, recorded_snapshot, tmp_path):
+    app = SkafuApp(cfg, None, clock=lambda: FROZEN_NOW, start_session=False, state_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        for _ in range(200):
+            if app.unacknowledged() > 0:
+                break
+            await pilot.pause(0.02)
+        assert app.unacknowledged() > 0
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"{app.unacknowledged()} open incident" in screen_text(app)
+        await pilot.press("n")
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.is_running
+
+
+async def test_q_quits_at_once_with_nothing_unacknowledged(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_keys_are_remappable_in_config(tmp_path, recorded_snapshot):
+    text = (ROOT / "config.yaml").read_text()
+    (tmp_path / "c.yaml").write_text(text + '\nkeys:\n  pane.health: "f2"\n  pause: "ctrl+y"\n')
+    cfg = load_config(tmp_path / "c.yaml").config
+    app = SkafuApp(cfg, None, clock=lambda: FROZEN_NOW, start_session=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        await pilot.press("f2")
+        assert app.active_pane == "health"
+        await pilot.press("ctrl+y")
+        assert "PAUSED" in str(app.query_one(StatusHeader).render())
+
+
+async def test_t_switches_between_light_and_dark(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = app.theme
+        await pilot.press("t")
+        assert app.theme != before
+        assert "light" in app.theme or "light" in before
