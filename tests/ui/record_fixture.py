@@ -49,7 +49,7 @@ def record() -> Path:
         snapshot = asyncio.run(_poll(server.endpoint, start))
     finally:
         server.stop()
-    days = (RECORDED_AT - start).days if RECORDED_AT >= start else -((start - RECORDED_AT).days)
+    days = (RECORDED_AT - start).days if start <= RECORDED_AT else -((start - RECORDED_AT).days)
     moved = shifted(snapshot, RECORDED_AT - start)
     assert abs((moved.taken_at - RECORDED_AT).total_seconds()) < 1, (days, moved.taken_at)
     FIXTURE.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from skafu_tui.ui.app import PaneTabs
 from skafu_tui.ui.header import SourcesBar, StatusHeader
 from tests.ui.conftest import wait_for_data
 
