@@ -23,6 +23,7 @@ from pathlib import Path
 
 from benchmarks.procs import bare_argv, child_env, dashboard_argv
 from benchmarks.pty_harness import PtyProcess
+from benchmarks.screen import bytes_by_row
 from benchmarks.stats import Figure, RunContext, SectionResult, Target, ratios
 from benchmarks.watch import Watcher
 
@@ -57,6 +58,8 @@ class IdleRun:
     rss_start: float = float("nan")
     rss_end: float = float("nan")
     banner_wait_s: float = 0.0
+    rows: list[tuple[int, float, str]] = field(default_factory=list)
+    """(row, KB/min, the row's text) of the dashboard's most repainted rows over the windows."""
     problem: str = ""
 
 
@@ -70,8 +73,10 @@ def _measure(procs: list[PtyProcess], seconds: float) -> list[Window]:
     ]
 
 
-def _windows(run: IdleRun, app: PtyProcess, bare: PtyProcess, minutes: int, window_s: float) -> None:
+def _windows(run: IdleRun, app: PtyProcess, bare: PtyProcess, minutes: int, window_s: float,
+             watch: Watcher) -> None:
     run.rss_start = app.rss_mib()
+    started, first = time.perf_counter(), app.total_bytes
     for _ in range(minutes):
         a, b = _measure([app, bare], window_s)
         run.app.append(a)
@@ -80,6 +85,11 @@ def _windows(run: IdleRun, app: PtyProcess, bare: PtyProcess, minutes: int, wind
             run.problem = "the dashboard exited during the idle window"
             return
     run.rss_end = app.rss_mib()
+    per_min = 60.0 / (time.perf_counter() - started) / 1000.0
+    watch.catch_up()
+    rows = bytes_by_row(app.read_range(first, app.total_bytes))
+    top = sorted(rows.items(), key=lambda kv: -kv[1])[:5]
+    run.rows = [(r, n * per_min, watch.screen.line(r - 1).strip()[:40] if r else "") for r, n in top]
 
 
 def idle_runs(endpoint: str, scratch: Path, minutes: int, window_s: float, *, panes: bool,
@@ -109,7 +119,7 @@ def idle_runs(endpoint: str, scratch: Path, minutes: int, window_s: float, *, pa
                 time.sleep(RELAYOUT_S)
             if before_size is not None:
                 before_size(size)
-            _windows(run, app, bare, minutes, window_s)
+            _windows(run, app, bare, minutes, window_s, watch)
             runs.append(run)
             if panes and size == SIZES[0]:
                 from skafu_tui.ui.keys import PANES
@@ -148,6 +158,8 @@ def run(ctx: RunContext, *, panes: bool = False,
             baseline=Figure.of([w.bytes_per_min / 1000.0 for w in r.bare]),
             ratio=ratios([(a.bytes_per_min, b.bytes_per_min) for a, b in zip(r.app, r.bare, strict=False)]),
             target=Target("≤ 100 KB/min", 100.0) if main else None,
+            note="most repainted rows: "
+            + "; ".join(f"row {row} {kb:.1f} KB/min ({text!r})" for row, kb, text in r.rows[:3]),
         )
         result.add(f"app RSS after idle {label} (MiB)", "MiB", [r.rss_end], target=Target("≤ 200 MiB", 200.0),
                    note=f"{r.rss_end - r.rss_start:+.1f} MiB over the windows")
@@ -157,7 +169,7 @@ def run(ctx: RunContext, *, panes: bool = False,
     result.details["windows"] = [
         {"size": f"{r.size[0]}x{r.size[1]}", "app": [vars(w) for w in r.app], "bare": [vars(w) for w in r.bare],
          "panes": {k: vars(v) for k, v in r.panes.items()}, "rss_start_mib": r.rss_start, "rss_end_mib": r.rss_end,
-         "banner_wait_s": r.banner_wait_s}
+         "banner_wait_s": r.banner_wait_s, "top_rows_kb_per_min": r.rows}
         for r in runs
     ]
     return result

@@ -11,6 +11,7 @@ import json
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from typing import IO
 
 from benchmarks.procs import PYTHON, ROOT, DemoServer, child_env
 from benchmarks.stats import RunContext, SectionResult, Target
@@ -21,7 +22,13 @@ class SoakJob:
     server: DemoServer
     process: subprocess.Popen[str]
     polls: int
+    stderr: IO[bytes]
     concurrent_with: str = ""
+
+    def last_error(self) -> str:
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no output"
 
 
 def start(ctx: RunContext, concurrent_with: str = "") -> SoakJob:
@@ -29,11 +36,12 @@ def start(ctx: RunContext, concurrent_with: str = "") -> SoakJob:
     server = DemoServer("skafu").start()
     during = f" (while {concurrent_with})" if concurrent_with else ""
     ctx.log(f"soak: {polls} polls against {server.endpoint}{during}")
+    stderr = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [PYTHON, "-m", "benchmarks.soak_worker", server.endpoint, "--polls", str(polls), "--warmup", str(warmup)],
-        stdout=subprocess.PIPE, stderr=tempfile.TemporaryFile(), text=True, env=child_env(), cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=stderr, text=True, env=child_env(), cwd=ROOT,
     )  # fmt: skip
-    return SoakJob(server, process, polls, concurrent_with)
+    return SoakJob(server, process, polls, stderr, concurrent_with)
 
 
 def finish(job: SoakJob, timeout: float = 900.0) -> SectionResult:
@@ -48,7 +56,7 @@ def finish(job: SoakJob, timeout: float = 900.0) -> SectionResult:
     finally:
         job.server.stop()
     if job.process.returncode != 0 or not out.strip():
-        result.errors.append(f"soak worker exited {job.process.returncode}")
+        result.errors.append(f"soak worker exited {job.process.returncode}: {job.last_error()}")
         return result
     data = json.loads(out.strip().splitlines()[-1])
     rss0, rss1 = data["rss_mib"]

@@ -78,3 +78,18 @@ class Screen:
             if self.line(r).lstrip().startswith(prefix):
                 return r
         return None
+
+
+_MOVE = re.compile(rb"\x1b\[(\d+);\d+H")
+
+
+def bytes_by_row(data: bytes) -> dict[int, int]:
+    """Bytes of ``data`` attributed to the screen row (1-based) each cursor move sends them to:
+    which lines a stream of frames keeps repainting. Bytes before the first move count as row 0."""
+    out: dict[int, int] = {}
+    row, start = 0, 0
+    for m in _MOVE.finditer(data):
+        out[row] = out.get(row, 0) + m.start() - start
+        row, start = int(m.group(1)), m.start()
+    out[row] = out.get(row, 0) + len(data) - start
+    return {r: n for r, n in out.items() if n}

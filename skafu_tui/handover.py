@@ -379,7 +379,6 @@ def record_poll(ledger: Ledger, cfg: Config, snapshot: Snapshot, assessment: Ass
 def run_handover(options: Options) -> int:
     """``skafu-tui handover [--since 8h] [--format markdown|json] [--output FILE]``."""
     import json
-    import sys
     import tempfile
     from pathlib import Path
 
@@ -387,7 +386,7 @@ def run_handover(options: Options) -> int:
     from skafu_tui.config import ConfigError, load_config
     from skafu_tui.ledger import Ledger, LedgerError
     from skafu_tui.ledger_cli import LEDGER_FILE, ledger_path
-    from skafu_tui.report_cli import write_atomic
+    from skafu_tui.output import emit
 
     try:
         cfg = load_config(options.config_path).config
@@ -428,13 +427,6 @@ def run_handover(options: Options) -> int:
         text = json.dumps(handover_dict(handover), indent=2, ensure_ascii=False) + "\n"
     else:
         text = handover_markdown(handover)
-    try:
-        if options.output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_atomic(options.output, text)
-    except OSError as error:
-        _say(f"cannot write {options.output or 'stdout'}: {error.strerror or error}")
+    if not emit(text, options.output, _say):
         return EXIT_FAILED
     return EXIT_OK

@@ -54,7 +54,7 @@ def export_incident(options: Options, *, now: datetime | None = None) -> int:
     from skafu_tui.config import ConfigError, load_config
     from skafu_tui.incidents import export_review
     from skafu_tui.ledger import Ledger, LedgerError
-    from skafu_tui.report_cli import write_atomic
+    from skafu_tui.output import emit
 
     incident_id = parse_incident_id(options.incident_id or "")
     if incident_id is None:
@@ -82,14 +82,7 @@ def export_incident(options: Options, *, now: datetime | None = None) -> int:
     except LedgerError as error:
         _say(str(error))
         return EXIT_FAILED
-    try:
-        if options.output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_atomic(options.output, text)
-    except OSError as error:
-        _say(f"cannot write {options.output or 'stdout'}: {error.strerror or error}")
+    if not emit(text, options.output, _say):
         return EXIT_FAILED
     return EXIT_OK
 

@@ -9,17 +9,14 @@ carries its state and cause, the report says so, and one line on stderr says it 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import sys
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from skafu_tui.assess import Assessment, assess
 from skafu_tui.config import Config, ConfigError, load_config
+from skafu_tui.output import emit
 from skafu_tui.report import build_report, fail_on_met, render_markdown
 from skafu_tui.snapshot import Snapshot
 
@@ -51,34 +48,6 @@ def make_report(snapshot: Snapshot, cfg: Config, now: datetime) -> tuple[Assessm
     """The assessment of `snapshot` at `now` and the report built from it (what ``report`` prints)."""
     assessment = assess(snapshot, cfg, now)
     return assessment, build_report(assessment, snapshot, cfg)
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file in the same directory and a rename, so a reader
-    never sees half a report and an interrupted run leaves the previous report intact."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        # mkstemp makes the file 0600; give the report the mode a plain open() would have.
-        os.fchmod(fd, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def render(report: dict[str, Any], fmt: str, cfg: Config) -> str:
@@ -138,14 +107,7 @@ def run_report(options: Options) -> int:
 
     _, report = make_report(snapshot, cfg, snapshot.taken_at)
     text = render(report, options.output_format, cfg)
-    try:
-        if options.output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_atomic(options.output, text)
-    except OSError as error:
-        _say(f"cannot write {options.output or 'stdout'}: {error.strerror or error}")
+    if not emit(text, options.output, _say):
         return EXIT_FAILED
     summary = _source_summary(report)
     if summary is not None:

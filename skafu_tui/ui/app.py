@@ -137,9 +137,14 @@ class SkafuApp(App[None]):
                 profile=self.options.profile or ("demo" if self.options.demo else ""),
                 regions=tuple(self.options.regions or self.cfg.aws.regions),
             )
-        self.incident_hub.start()
         self._tick()
         self.set_interval(1.0, self._tick)
+        # Paint first: the ledger and the live session (which imports the AWS libraries, ~0.5 s)
+        # start once the first frame is on the terminal.
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.incident_hub.start()
         if self.start_session and self.options is not None:
             self.run_worker(self._run_session(), name="live-session", group="session", exit_on_error=False)
 

@@ -75,7 +75,9 @@ class StatusHeader(Static):
         key = parts.plain
         if key != self._last:  # only repaint when the visible text changed
             self._last = key
-            self.update(parts)
+            # One fixed-height line: no relayout (a relayout each second repaints every scrollbar
+            # on screen, ~4 KB a frame for a table's horizontal scrollbar).
+            self.update(parts, layout=False)
 
 
 def coarse_age(seconds: float | None) -> str:

@@ -171,7 +171,8 @@ async def test_title_line_dims_a_failed_source_with_its_cause(make_app, recorded
         assert f"✖ guardduty: access denied (guardduty:ListFindings); data {src.age_s:.0f} s old" in title
         assert src is not None and src.has_data  # stale data stays visible
         assert pane.query_one("#sec-findings", KeyedTable).displayed_keys
-        assert "cloudtrail <1m" in title
+        assert "guardduty" not in title.split("✖")[0]  # not also listed as fresh
+        assert "cloudtrail, acm, config, backup, logs, s3, rds <1m" in title
 
 
 # --- hostile text ----------------------------------------------------------------------------------------

@@ -193,28 +193,36 @@ _SOURCE_SYMBOL = {
 
 
 def freshness_line(title: str, assessment: Assessment, sources: Sequence[str]) -> Text:
-    """``Security & compliance  guardduty <1m · config 5m · ◌ acm: stale (25 min old)``.
+    """``Security & compliance  guardduty, acm <1m · config 5m · ◌ logs: stale (25 min old)``.
 
-    A fresh source shows its data age; one that is not fresh is dimmed, with a symbol and its
-    cause in words (``✖ guardduty: access denied (guardduty:ListFindings); data 3 min old``), so
-    the pane never looks fresher than its data.
+    Fresh sources are grouped by data age (short and steady: a title that changes length each poll
+    re-wraps and repaints the whole pane); a source that is not fresh is dimmed, with a symbol and its
+    cause in words (``✖ guardduty: access denied (guardduty:ListFindings); data 3 min old``), so the
+    pane never looks fresher than its data.
     """
     line = Text()
     line.append(title, style="bold")
     line.append("  ")
-    for index, name in enumerate(sources):
-        if index:
-            line.append(" · ", style="dim")
+    groups: dict[str, list[str]] = {}
+    order: dict[str, float] = {}
+    parts: list[Text] = []
+    for name in sources:
         src = assessment.source(name)
         if src is None:
-            line.append(f"? {name} unknown", style="dim")
-            continue
-        if src.ok:
-            line.append(f"{name} {coarse_age(src.age_s)}")
-            continue
-        symbol = _SOURCE_SYMBOL.get(src.status, "✖")
-        cause = src.cause.removeprefix(f"{name}: ") or src.status.value
-        line.append_text(plain(f"{symbol} {name}: {cause}", style="dim"))
+            parts.append(Text(f"? {name}: unknown source", style="dim"))
+        elif src.ok:
+            age = coarse_age(src.age_s)
+            groups.setdefault(age, []).append(name)
+            order.setdefault(age, src.age_s or 0.0)
+        else:
+            symbol = _SOURCE_SYMBOL.get(src.status, "✖")
+            cause = src.cause.removeprefix(f"{name}: ") or src.status.value
+            parts.append(plain(f"{symbol} {name}: {cause}", style="dim"))
+    fresh = [Text(f"{', '.join(names)} {age}") for age, names in sorted(groups.items(), key=lambda g: order[g[0]])]
+    for index, part in enumerate(fresh + parts):
+        if index:
+            line.append(" · ", style="dim")
+        line.append_text(part)
     return line
 
 
