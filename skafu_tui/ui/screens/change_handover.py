@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from skafu_tui.handover import Handover, build_handover, handover_markdown
 from skafu_tui.ledger import Incident, LedgerError
-from skafu_tui.report_cli import write_atomic
+from skafu_tui.output import write_atomic
 from skafu_tui.ui.incident_service import hub_of
 from skafu_tui.ui.incident_text import CLASS_STYLE
 from skafu_tui.ui.screens.change_format import category_text, window_text

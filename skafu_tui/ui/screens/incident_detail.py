@@ -23,7 +23,7 @@ from skafu_tui.changes import Change, Link
 from skafu_tui.incidents import Checklist, export_review, incident_clocks, load_checklist
 from skafu_tui.incidents.review import CHANGE_LOOKBACK
 from skafu_tui.ledger import Incident, Ledger, TimelineEntry
-from skafu_tui.report_cli import write_atomic
+from skafu_tui.output import write_atomic
 from skafu_tui.ui import incident_sections as sections
 from skafu_tui.ui.incident_related import service_plots
 from skafu_tui.ui.incident_service import IncidentHub

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from skafu_tui.changes import progress, runbook_markdown, steps
 from skafu_tui.ledger import Ledger, LedgerError, RunbookRun
+from skafu_tui.output import write_atomic
 from skafu_tui.procedures import DEFAULT_PROCEDURES, Procedures, Runbook
-from skafu_tui.report_cli import write_atomic
 from skafu_tui.ui.incident_service import IncidentHub, hub_of
 from widgets.keyed_table import Cell, KeyedTable
 from widgets.text import plain
