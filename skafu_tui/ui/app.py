@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
@@ -25,7 +26,7 @@ from textual.worker import get_current_worker
 from skafu_tui.assess import Assessment, assess
 from skafu_tui.assess.freshness import all_freshness
 from skafu_tui.snapshot import Snapshot
-from skafu_tui.ui.header import SourcesBar, StatusHeader
+from skafu_tui.ui.header import HeaderClock, SourcesBar, StatusHeader
 from skafu_tui.ui.incident_service import IncidentHub, IncidentsUpdated
 from skafu_tui.ui.keys import APP_BINDINGS, PANES
 from skafu_tui.ui.messages import AssessmentReady, SessionStatus, SnapshotReady
@@ -119,7 +120,9 @@ class SkafuApp(App[None]):
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.cfg.platform.name, id="header")
+        with Horizontal(id="header-bar"):
+            yield StatusHeader(self.cfg.platform.name, id="header")
+            yield HeaderClock(id="clock")
         yield PaneTabs(id="tabs")
         with ContentSwitcher(initial=self.active_pane, id="panes"):
             for pane_id, _, _ in PANES:
@@ -137,14 +140,14 @@ class SkafuApp(App[None]):
                 profile=self.options.profile or ("demo" if self.options.demo else ""),
                 regions=tuple(self.options.regions or self.cfg.aws.regions),
             )
+        # The ledger opens before any assessment can arrive (the engine records every poll).
+        self.incident_hub.start()
         self._tick()
         self.set_interval(1.0, self._tick)
-        # Paint first: the ledger and the live session (which imports the AWS libraries, ~0.5 s)
-        # start once the first frame is on the terminal.
+        # Paint first: the live session imports the AWS libraries (~0.5 s) once the first frame is out.
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self.incident_hub.start()
         if self.start_session and self.options is not None:
             self.run_worker(self._run_session(), name="live-session", group="session", exit_on_error=False)
 
@@ -204,11 +207,24 @@ class SkafuApp(App[None]):
             note="",
         )
         self.query_one(SourcesBar).show(assessment.sources)
-        for pane in self.query(Pane):
+        panes = list(self.screen_stack[0].query(Pane))
+        for pane in panes:
             pane.show_data(assessment, message.snapshot, now)
+        # Hidden panes draw too, one at a time when the loop is idle, so switching to one only
+        # lays it out: a pane's first draw (tables, plots' data) is what made first visits slow.
+        self._prepare_queue = [p for p in panes if not p.display]
+        if self._prepare_queue:
+            self.set_timer(0.05, self._prepare_next)
         if self.session is not None:
             hot = [s.name for s in assessment.system.services if s.status.value != "healthy"]
             self.session.set_hot_services(hot)
+
+    def _prepare_next(self) -> None:
+        queue = getattr(self, "_prepare_queue", [])
+        if queue:
+            queue.pop(0).prepare()
+        if queue:
+            self.set_timer(0.05, self._prepare_next)
 
     def _tick(self) -> None:
         now = self.now()
@@ -216,7 +232,7 @@ class SkafuApp(App[None]):
             header = self.query_one(StatusHeader)
         except NoMatches:
             return  # shutting down with a screen pushed: the default screen's widgets are gone
-        header.tick(now)
+        self.query_one(HeaderClock).tick(now)
         self.incident_hub.poll()
         if now.second % 15 == 0 or not header.window:
             header.set_state(window=window_summary(self.cfg, now))

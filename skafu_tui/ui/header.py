@@ -24,11 +24,31 @@ def status_text(status: str, *, upper: bool = True) -> Text:
     return Text(f"{level.symbol} {word}", style=STATUS_STYLE.get(level.css_class, ""))
 
 
+class HeaderClock(Static):
+    """The UTC clock, apart from the status line: each second repaints 12 cells, not a whole row
+    (the full-width header re-sent every second was three quarters of the idle bytes over SSH)."""
+
+    DEFAULT_CSS = """
+    HeaderClock { width: 14; height: 1; background: $panel; color: $text; text-style: bold;
+        padding: 0 1; content-align: right middle; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._last = ""
+
+    def tick(self, now: datetime) -> None:
+        text = now.strftime("%H:%M:%S UTC")
+        if text != self._last:
+            self._last = text
+            self.update(text, layout=False)
+
+
 class StatusHeader(Static):
     """Platform, account, regions, profile, overall status, maintenance window, pause, UTC clock."""
 
     DEFAULT_CSS = """
-    StatusHeader { height: 1; background: $panel; color: $text; padding: 0 1; }
+    StatusHeader { width: 1fr; height: 1; background: $panel; color: $text; padding: 0 1; }
     """
 
     def __init__(self, platform: str, *, id: str | None = None) -> None:
@@ -50,10 +70,7 @@ class StatusHeader(Static):
         self._redraw()
 
     def tick(self, now: datetime) -> None:
-        clock = now.strftime("%H:%M:%S UTC")
-        if clock != self.clock:
-            self.clock = clock
-            self._redraw()
+        """Kept for callers; the clock has its own widget so a tick never repaints this line."""
 
     def _redraw(self) -> None:
         where = " ".join(x for x in (self.account, ",".join(self.regions), self.profile and f"({self.profile})") if x)
@@ -70,8 +87,6 @@ class StatusHeader(Static):
         if self.note:
             parts.append("  ")
             parts.append_text(plain(self.note, style="italic"))
-        parts.append("  ")
-        parts.append(self.clock, style="bold")
         key = parts.plain
         if key != self._last:  # only repaint when the visible text changed
             self._last = key

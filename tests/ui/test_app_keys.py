@@ -81,10 +81,11 @@ async def test_q_asks_first_when_incidents_are_unacknowledged(cfg, recorded_snap
     async with app.run_test(size=(120, 40)) as pilot:
         app.feed(recorded_snapshot)
         await wait_for_data(app, pilot)
-        for _ in range(200):
+        # The incident engine runs on the assess thread and commits to SQLite: wait for it, bounded.
+        for _ in range(400):
             if app.unacknowledged() > 0:
                 break
-            await pilot.pause(0.02)
+            await pilot.pause(0.05)
         assert app.unacknowledged() > 0
         await pilot.press("q")
         assert isinstance(app.screen, ConfirmScreen)

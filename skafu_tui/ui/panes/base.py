@@ -39,6 +39,11 @@ class Pane(VerticalScroll):
         if self.display and self.is_mounted:
             self._flush()
 
+    def prepare(self) -> None:
+        """Draw the latest data even while hidden (the app does this when the loop is idle)."""
+        if self.is_mounted:
+            self._flush()
+
     def on_show(self) -> None:
         self._flush()
 
