@@ -23,9 +23,13 @@ class MutationRefused(RuntimeError):
         self.operation = operation
 
 
+READ_OPERATIONS = frozenset({"FilterLogEvents"})
+"""Reads whose names have no read prefix (CloudWatch Logs' search of a log group)."""
+
+
 def is_read_only(operation: str) -> bool:
     """True when ``operation`` (an API name such as ``ListFindings``) is allowed."""
-    return operation.startswith(READ_PREFIXES)
+    return operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS
 
 
 def refuse_mutations(model: Any, **_: Any) -> None:

@@ -34,6 +34,7 @@ from skafu_tui.config.platform_settings import (
     Cost,
     Database,
     DatabaseMetrics,
+    HealthSettings,
     LoadBalancer,
     PlatformInfo,
     Projection,
@@ -161,6 +162,9 @@ class Config(ConfigModel):
 
     backup: Backup = Field(default_factory=Backup)
     """Backup verification."""
+
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    """Where AWS Health events are read from (the API, or a log group without a support plan)."""
 
     cost: Cost = Field(default_factory=Cost)
     """Budget and anomaly settings."""

@@ -219,6 +219,14 @@ class Capacity(ConfigModel):
     """Named growth forecasts; default: the seed's users, traffic and data."""
 
 
+class HealthSettings(ConfigModel):
+    """Where AWS Health events come from."""
+
+    log_group: str | None = None
+    """A CloudWatch Logs group receiving `aws.health` events through an EventBridge rule; read instead
+    of the Health API, which needs a Business support plan or above. Unset: the Health API."""
+
+
 class Security(ConfigModel):
     """Security check levels."""
 
