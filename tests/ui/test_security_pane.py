@@ -101,10 +101,11 @@ async def test_the_pane_shows_findings_checks_and_compliance_from_the_assessment
         assert f"Compliance score {comp.score_pct:.1f}%" in block(pane, "#comp-head")
         rules = pane.query_one("#comp-rules", KeyedTable)
         for rule in comp.config.rules:
-            text = " ".join(rules.row_text(f"{rule.region}\x1f{rule.rule_name}"))
-            assert rule.compliance.value in text
-            for ref in rule.non_compliant:
-                assert ref.resource_id in text
+            key = f"{rule.region}\x1f{rule.rule_name}"
+            assert rule.compliance.value in rules.row_text(key)[0]
+            below = rules.displayed_keys[rules.displayed_keys.index(key) + 1:][: len(rule.non_compliant)]
+            for ref, row in zip(rule.non_compliant, below, strict=True):
+                assert rules.row_text(row)[1] == f"  ↳ {ref.resource_id} ({ref.resource_type})"
         backups = pane.query_one("#comp-backups", KeyedTable)
         assert len(backups.displayed_keys) == len(comp.backups.jobs_24h)
         for job in comp.backups.failed:

@@ -23,7 +23,7 @@ async def test_security_pane_shows_the_seeded_truth(make_app, live_snapshot, ska
         assert first.endswith(facts.finding_id)
         row = findings.row_text(first)
         assert row[0] == f"✖ HIGH {facts.finding_severity:g}"
-        assert row[3] == clip(facts.finding_type, rows.finding_clips(pane.size.width - 4)[1])
+        assert row[3] == clip(facts.finding_type, rows.finding_clips(pane.pane_width - 4)[1])
 
         certs = pane.query_one("#sec-certs", KeyedTable)
         cert = next(certs.row_text(k) for k in certs.displayed_keys if certs.row_text(k)[1] == facts.cert_domain)

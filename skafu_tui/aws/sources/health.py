@@ -101,10 +101,10 @@ def _when(value: Any) -> datetime | None:
 
 
 async def _from_log_group(pool: ClientPool, group: str, region: str, now: datetime) -> list[HealthEvent]:
-    client = await pool.client("logs", region)
+    logs = await pool.client("logs", region)
     start_ms = int((now - LOG_LOOKBACK).timestamp() * 1000)
     latest: dict[str, HealthEvent] = {}
-    async for page in pages(client, "filter_log_events", max_pages=10, logGroupName=group, startTime=start_ms):
+    async for page in pages(logs, "filter_log_events", max_pages=10, logGroupName=group, startTime=start_ms):
         for item in page.get("events") or ():
             event = _from_eventbridge(str(item.get("message", "")))
             if event is None:

@@ -57,7 +57,7 @@ class CapacityPane(ColumnsPane, FilterableMixin):
                 yield ThresholdGauge("Storage", target=compute.optimal_pct, alert=compute.scaling_threshold_pct,
                                      label_width=LABEL_WIDTH, id="cap-storage-gauge")
                 yield TextBlock(id="cap-storage")
-                yield Section("Growth against the seed's projections")
+                yield Section("Growth against the seed's projections (AHEAD: past the 6-month figure)")
                 yield KeyedTable(rows.PROJECTION_COLUMNS, name="projections", id="cap-projections")
             with Vertical(classes="column", id="cap-right"):
                 yield Section("14 days")

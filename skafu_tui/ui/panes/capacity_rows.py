@@ -16,9 +16,10 @@ from widgets.series import SeriesData
 
 Row = tuple[str, tuple[Cell, ...]]
 
-PROJECTION_COLUMNS = ("projection", "status", "actual", "x plan", "planned", "in 6 mo", "in 12 mo")
+PROJECTION_COLUMNS = ("projection", "status", "actual", "plan → 6 mo → 12 mo", "unit")
 LABELS = {CPU: "CPU", MEMORY: "Memory", DISK: "Disk"}
-_PROJECTION_WORDS = {Level.OK: "within plan", Level.WARN: "AHEAD of 6-mo plan", Level.UNKNOWN: "no data"}
+_PROJECTION_WORDS = {Level.OK: "on plan", Level.WARN: "AHEAD", Level.UNKNOWN: "no data"}
+"""AHEAD: actual growth is past the 6-month projection already."""
 
 
 def label(name: str) -> str:
@@ -88,18 +89,14 @@ def storage_text(st: StorageCapacity | None) -> Text:
 
 
 def projection_rows(cap: CapacityAssessment) -> Iterator[Row]:
-    """Status before the figures, so it shows in a narrow column."""
+    """Status before the figures and the unit last, so a half-width column shows what matters."""
     for p in cap.projections:
-        ratio = p.growth_vs_plan
-        times = "n/a" if ratio is None else "x" + (compact(ratio) if ratio >= 100 else f"{ratio:.2f}")
         yield p.name, (
-            f"{p.name.replace('_', ' ')} ({p.unit})",
+            p.name.replace("_", " "),
             level_text(p.level, _PROJECTION_WORDS.get(p.level, p.level.value)),
             compact(p.actual),
-            times,
-            compact(p.planned_current),
-            compact(p.in_6_months),
-            compact(p.in_12_months),
+            f"{compact(p.planned_current)} → {compact(p.in_6_months)} → {compact(p.in_12_months)}",
+            p.unit,
         )
 
 

@@ -93,7 +93,7 @@ class SecurityPane(ColumnsPane, FilterableMixin):
 
         block("#sec-head").show(rows.findings_summary(sec))
         # Content width: the pane less its padding and vertical scrollbar.
-        clips = rows.finding_clips(self.size.width - 4)
+        clips = rows.finding_clips(self.pane_width - 4)
         self._table("#sec-findings").set_rows(rows.finding_rows(sec, clips))
         block("#sec-checks").show(check_lines(c for c in assessment.checks if c.area == SECURITY))
         block("#sec-trail").show(rows.trail_text(sec))

@@ -66,7 +66,7 @@ class TextBlock(SafeStatic):
         self._shown = key
         content = literal(value)
         width, height = self.size
-        same_height = width > 0 and height > 0 and content.get_height(self.styles, width) == height
+        same_height = width > 0 and height > 0 and content.get_height(self.styles.get_rules(), width) == height
         self.update(content, layout=not same_height)
         return True
 
@@ -101,8 +101,21 @@ class ColumnsPane(Pane):
             # What fits in a cell depends on the width: draw again (unchanged rows and text cost nothing).
             self.draw(*self._last_draw)
 
+    @property
+    def pane_width(self) -> int:
+        """The pane's outer width (what Resize reports), or the screen's while hidden (panes fill it)."""
+        if self.outer_size.width:
+            return self.outer_size.width
+        return self.app.size.width if self.is_attached else 0
+
     def draw(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
-        self._drawn_width = self.size.width
+        if not self.is_attached or not self.query_children(TextBlock):
+            # Not (or no longer) composed: the app also draws hidden panes from a timer, which can
+            # fire while the app exits. Forget the draw so the next show draws again.
+            self._drawn = None
+            return
+        self._drawn_width = self.pane_width
+        self.set_class(self._drawn_width >= WIDE_AT, "-wide")
         self.draw_pane(assessment, snapshot, now)
 
     def draw_pane(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:

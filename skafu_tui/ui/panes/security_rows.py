@@ -40,7 +40,9 @@ def finding_clips(width: int) -> tuple[int, int, int]:
     title, kind = room * 40 // 100, room * 38 // 100
     return title, kind, room - title - kind
 CERT_COLUMNS = ("status", "domain", "days left", "expires", "in use")
-RULE_COLUMNS = ("status", "rule", "non-compliant resources")
+RULE_COLUMNS = ("status", "rule / ↳ non-compliant resource", "failing")
+RESOURCES_PER_RULE = 5
+"""Non-compliant resources listed under a rule; the rest are counted."""
 BACKUP_COLUMNS = ("state", "created", "resource", "message")
 ENCRYPTION_COLUMNS = ("status", "kind", "resource", "encryption")
 
@@ -191,15 +193,21 @@ def compliance_summary(compliance: ComplianceAssessment) -> Text:
 
 
 def rule_rows(compliance: ComplianceAssessment) -> Iterator[Row]:
-    """Non-compliant first, with the resources that fail."""
+    """Non-compliant first; each rule's failing resources on indented rows below it (a narrow
+    column shows a resource id before a long resource type)."""
     for r in compliance.config.rules:
-        refs = [f"{ref.resource_id} ({ref.resource_type})" for ref in r.non_compliant]
-        resources = "; ".join(refs[:3]) + (f"; +{len(refs) - 3} more" if len(refs) > 3 else "")
-        yield table_key(r.region, r.rule_name), (
+        key = table_key(r.region, r.rule_name)
+        failing = len(r.non_compliant)
+        yield key, (
             level_text(_COMPLIANCE_LEVEL[r.compliance], r.compliance.value),
-            clip(r.rule_name),
-            clip(resources or "—", 64),
+            clip(r.rule_name, 64),
+            str(failing) if failing else "—",
         )
+        for ref in r.non_compliant[:RESOURCES_PER_RULE]:
+            yield table_key(key, ref.resource_type, ref.resource_id), (
+                "", clip(f"  ↳ {ref.resource_id} ({ref.resource_type})", 64), "")
+        if failing > RESOURCES_PER_RULE:
+            yield table_key(key, "more"), ("", f"  ↳ +{failing - RESOURCES_PER_RULE} more", "")
 
 
 def backup_summary(compliance: ComplianceAssessment) -> Text:
