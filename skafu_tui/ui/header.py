@@ -48,7 +48,7 @@ class StatusHeader(Static):
     """Platform, account, regions, profile, overall status, maintenance window, pause, UTC clock."""
 
     DEFAULT_CSS = """
-    StatusHeader { width: 1fr; height: 1; background: $panel; color: $text; padding: 0 1; }
+    StatusHeader { width: 1fr; height: 1; background: $panel; color: $text; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, platform: str, *, id: str | None = None) -> None:
@@ -74,7 +74,7 @@ class StatusHeader(Static):
 
     def _redraw(self) -> None:
         where = " ".join(x for x in (self.account, ",".join(self.regions), self.profile and f"({self.profile})") if x)
-        parts = Text()
+        parts = Text(no_wrap=True, overflow="ellipsis")
         parts.append(f"{self.platform} ", style="bold")
         parts.append_text(plain(where or "—"))
         parts.append("  ")

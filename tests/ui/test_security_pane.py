@@ -22,7 +22,7 @@ from skafu_tui.models import Finding
 from skafu_tui.snapshot import Snapshot, SourceStatus
 from skafu_tui.ui.app import SkafuApp
 from skafu_tui.ui.keys import PANES
-from skafu_tui.ui.panes.security_common import TextBlock
+from skafu_tui.ui.panes.security_common import TextBlock, clip
 from skafu_tui.ui.panes.security_rows import finding_key
 from skafu_tui.ui.screens.finding import FindingScreen
 from tests.ui.conftest import wait_for_data
@@ -105,7 +105,7 @@ async def test_the_pane_shows_findings_checks_and_compliance_from_the_assessment
             assert rule.compliance.value in rules.row_text(key)[0]
             below = rules.displayed_keys[rules.displayed_keys.index(key) + 1:][: len(rule.non_compliant)]
             for ref, row in zip(rule.non_compliant, below, strict=True):
-                assert rules.row_text(row)[1] == f"  ↳ {ref.resource_id} ({ref.resource_type})"
+                assert rules.row_text(row)[1] == clip(f"  ↳ {ref.resource_id} ({ref.resource_type})", 46)
         backups = pane.query_one("#comp-backups", KeyedTable)
         assert len(backups.displayed_keys) == len(comp.backups.jobs_24h)
         for job in comp.backups.failed:

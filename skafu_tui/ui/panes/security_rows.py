@@ -200,17 +200,18 @@ def rule_rows(compliance: ComplianceAssessment) -> Iterator[Row]:
         failing = len(r.non_compliant)
         yield key, (
             level_text(_COMPLIANCE_LEVEL[r.compliance], r.compliance.value),
-            clip(r.rule_name, 64),
+            clip(r.rule_name, 46),
             str(failing) if failing else "—",
         )
         for ref in r.non_compliant[:RESOURCES_PER_RULE]:
             yield table_key(key, ref.resource_type, ref.resource_id), (
-                "", clip(f"  ↳ {ref.resource_id} ({ref.resource_type})", 64), "")
+                "", clip(f"  ↳ {ref.resource_id} ({ref.resource_type})", 46), "")
         if failing > RESOURCES_PER_RULE:
             yield table_key(key, "more"), ("", f"  ↳ +{failing - RESOURCES_PER_RULE} more", "")
 
 
 def backup_summary(compliance: ComplianceAssessment) -> Text:
+    """Counts and the newest completed backup, then each failed job with its message in full."""
     b = compliance.backups
     text = Text()
     text.append_text(level_text(b.level))
@@ -219,18 +220,28 @@ def backup_summary(compliance: ComplianceAssessment) -> Text:
         text.append("; no completed backup found")
     else:
         text.append(f"; newest completed {b.newest_completed_age_h:.1f} h ago (max {b.max_age_hours:g} h)")
+    for j in b.failed[:3]:
+        text.append("\n  ")
+        text.append_text(level_text(Level.FAIL, j.state.value))
+        text.append_text(plain(f" {when(j.created_at)} {_resource_name(j.resource_arn) or j.id}: "
+                               f"{j.status_message or 'no message'}"))
+    if len(b.failed) > 3:
+        text.append(f"\n  +{len(b.failed) - 3} more failed")
     return text
+
+
+def _resource_name(arn: str) -> str:
+    return arn.rsplit(":", 1)[-1] if arn else ""
 
 
 def backup_rows(compliance: ComplianceAssessment) -> Iterator[Row]:
     for j in compliance.backups.jobs_24h:
         level = _BACKUP_LEVEL.get(j.state, Level.UNKNOWN)
-        resource = j.resource_arn.rsplit(":", 1)[-1] if j.resource_arn else j.id
         yield table_key(j.region, j.id), (
             level_text(level, j.state.value),
             when(j.created_at),
-            clip(resource, 32),
-            clip(j.status_message or "—", 64),
+            clip(_resource_name(j.resource_arn) or j.id, 24),
+            clip(j.status_message or "—", 28),
         )
 
 
@@ -261,17 +272,17 @@ def encryption_rows(compliance: ComplianceAssessment) -> Iterator[Row]:
         level = Level.OK if be.encrypted else Level.FAIL
         rows.append((level.rank, (table_key("s3", be.bucket.region, be.bucket.name), (
             level_text(level, "encrypted" if be.encrypted else "NOT ENCRYPTED"),
-            "S3 bucket", clip(be.bucket.name), clip(be.how)))))
+            "S3", clip(be.bucket.name, 28), clip(be.how, 26)))))
     bad_dbs = set(e.unencrypted_databases)
     for db in e.databases:
         ok = db.id not in bad_dbs
         level = Level.OK if ok else Level.FAIL
-        how = "storage encrypted" if db.encrypted else "storage not encrypted"
+        how = "storage encrypted" if db.encrypted else "storage unencrypted"
         if db.encrypted and not ok:
-            how = "non-compliant in AWS Config"
+            how = "Config: non-compliant"
         rows.append((level.rank, (table_key("rds", db.region, db.id), (
             level_text(level, "encrypted" if ok else "NOT ENCRYPTED"),
-            "RDS instance", clip(db.id), clip(f"{how} ({db.engine})" if db.engine else how)))))
+            "RDS", clip(db.id, 28), clip(f"{how} ({db.engine})" if db.engine else how, 26)))))
     rows.sort(key=lambda r: -r[0])  # stable: keeps buckets/databases in name order within a level
     for _, row in rows:
         yield row
