@@ -48,7 +48,8 @@ class StatusHeader(Static):
     """Platform, account, regions, profile, overall status, maintenance window, pause, UTC clock."""
 
     DEFAULT_CSS = """
-    StatusHeader { width: 1fr; height: 1; background: $panel; color: $text; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusHeader { width: 1fr; height: 1; background: $panel; color: $text; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, platform: str, *, id: str | None = None) -> None:
