@@ -16,7 +16,7 @@ import re
 from rich.text import Text
 from textual.content import Content
 from textual.visual import VisualType
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 __all__ = ["SafeLabel", "SafeStatic", "inert", "literal", "one_line", "plain"]
 
@@ -115,8 +115,8 @@ class SafeStatic(Static):
         super().update(_safe_visual(content), layout=layout)
 
 
-class SafeLabel(Label):
-    """A ``Label`` whose strings are always shown literally: markup is never parsed."""
+class SafeLabel(SafeStatic):
+    """A label (sized to its content) whose strings are always shown literally: markup is never parsed."""
 
     DEFAULT_CSS = """
     SafeLabel {
@@ -124,29 +124,3 @@ class SafeLabel(Label):
         height: auto;
     }
     """
-
-    def __init__(
-        self,
-        content: VisualType = "",
-        *,
-        expand: bool = False,
-        shrink: bool = False,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(
-            _safe_visual(content),
-            expand=expand,
-            shrink=shrink,
-            markup=False,
-            name=name,
-            id=id,
-            classes=classes,
-            disabled=disabled,
-        )
-
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Replace the content; a ``str`` is shown literally."""
-        super().update(_safe_visual(content), layout=layout)
