@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 
 if TYPE_CHECKING:
     from skafu_tui.assess import Assessment
@@ -40,9 +41,17 @@ class Pane(VerticalScroll):
             self._flush()
 
     def prepare(self) -> None:
-        """Draw the latest data even while hidden (the app does this when the loop is idle)."""
-        if self.is_mounted:
+        """Draw the latest data even while hidden (the app does this when the loop is idle).
+
+        A hidden pane may be between layouts (a pane that recomposes on resize has no children for
+        a moment): then it is left for :meth:`on_show` to draw, which happens after its compose.
+        """
+        if not self.is_mounted:
+            return
+        try:
             self._flush()
+        except NoMatches:
+            self._drawn = None
 
     def on_show(self) -> None:
         self._flush()
