@@ -40,7 +40,7 @@ class CapacityPane(ColumnsPane, FilterableMixin):
 
     def compose(self) -> ComposeResult:
         compute = self.cfg.capacity.compute
-        yield TextBlock(self.title + "  waiting for data…", id="cap-title")
+        yield TextBlock(self.title + "  waiting for data…", id="cap-title", classes="pane-title")
         yield TextBlock(rows.plan_text(compute), id="cap-plan")
         with Vertical(classes="columns"):
             with Vertical(classes="column -left", id="cap-left"):

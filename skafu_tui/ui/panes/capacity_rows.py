@@ -72,9 +72,8 @@ def storage_text(st: StorageCapacity | None) -> Text:
     growth, planned = st.growth_gb_per_month, st.planned_growth_gb_per_month
     text.append("n/a" if growth is None else f"{growth:,.1f} GB/month", style="bold")
     if growth is not None and planned:
-        over = (growth - planned) / planned * 100.0
-        if over > 0:
-            text.append(f", {over:.1f}% above the {planned:,.0f} GB/month plan")
+        if growth > planned:
+            text.append(f", above the {planned:,.0f} GB/month plan by {growth - planned:,.2f} GB/month")
         else:
             text.append(f", within the {planned:,.0f} GB/month plan")
     text.append(" · ")

@@ -46,7 +46,7 @@ class CostPane(ColumnsPane, FilterableMixin):
         self._spend: dict[int, ModelledSpend] = {}
 
     def compose(self) -> ComposeResult:
-        yield TextBlock(self.title + "  waiting for data…", id="cost-title")
+        yield TextBlock(self.title + "  waiting for data…", id="cost-title", classes="pane-title")
         yield TextBlock(id="cost-ce")
         with Vertical(classes="columns"):
             with Vertical(classes="column -left", id="cost-left"):

@@ -52,7 +52,7 @@ class SecurityPane(ColumnsPane, FilterableMixin):
         self._findings: tuple[Finding, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield TextBlock(self.title + "  waiting for data…", id="sec-title")
+        yield TextBlock(self.title + "  waiting for data…", id="sec-title", classes="pane-title")
         yield TextBlock(id="sec-head")
         yield Section("GuardDuty findings (enter: full finding)")
         yield KeyedTable(rows.FINDING_COLUMNS, name="findings", id="sec-findings")

@@ -80,7 +80,11 @@ class Section(SafeStatic):
 
 
 class ColumnsPane(Pane):
-    """A pane whose ``.columns`` container lays its ``.column`` children side by side when wide."""
+    """A pane whose ``.columns`` container lays its ``.column`` children side by side when wide.
+
+    Its ``.pane-title`` (name and sources' freshness) is docked: scrolling never hides how fresh
+    the data is.
+    """
 
     DEFAULT_CSS = """
     ColumnsPane .columns { height: auto; width: 1fr; layout: vertical; }
@@ -89,6 +93,7 @@ class ColumnsPane(Pane):
     ColumnsPane.-wide .column { width: 1fr; }
     ColumnsPane.-wide .column.-left { margin-right: 2; }
     ColumnsPane KeyedTable { height: auto; }
+    ColumnsPane > .pane-title { dock: top; background: $surface; }
     """
 
     _last_draw: tuple[Assessment, Snapshot, datetime] | None = None
