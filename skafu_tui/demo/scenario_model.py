@@ -304,11 +304,14 @@ def backup_slots(start: datetime, hours: int = 48) -> list[datetime]:
 
 
 def _last_night_slot(start: datetime) -> datetime:
-    """The 04:00 UTC backup of last night: the most recent one that has had an hour to finish."""
-    t = start.replace(hour=4, minute=0, second=0)
-    if t > start - HOUR:
-        t -= DAY
-    return t
+    """Last night's backup: the latest 00:00 or 04:00 UTC slot that has had an hour to finish.
+
+    Always less than a day old (at most ~21 h), so it stays inside the dashboard's 24-hour backup
+    window whatever time of day the scenario starts.
+    """
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    candidates = [midnight + timedelta(days=d, hours=h) for d in (-1, 0) for h in (0, 4)]
+    return max(t for t in candidates if t <= start - HOUR)
 
 
 def build_scenario(seed: int = 7, start: datetime | None = None) -> Scenario:

@@ -203,3 +203,15 @@ def test_alarm_transitions_follow_the_data_without_flapping(sc: Scenario) -> Non
 def test_live_backups_keep_coming(sc: Scenario) -> None:
     later = live_backup_jobs(sc, sc.start, sc.start + DAY)
     assert len(later) == 6 and all(j.state == "COMPLETED" for j in later)
+
+
+def test_last_nights_failed_backup_is_inside_the_24h_window_at_any_start_time() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from skafu_tui.demo.scenario_model import build_scenario
+
+    for hour in range(24):
+        for minute in (0, 3, 59):
+            start = datetime(2026, 11, 30, hour, minute, 23, tzinfo=UTC)
+            age = start - build_scenario(7, start).failed_backup_slot
+            assert timedelta(hours=1) <= age < timedelta(hours=24), (start, age)
