@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from skafu_tui.demo.scenario_metrics import (
@@ -20,6 +21,7 @@ from skafu_tui.demo.scenario_metrics import (
     NS_BUSINESS,
     NS_RDS,
     Dims,
+    Point,
     minute_points,
     percentile,
 )
@@ -148,19 +150,28 @@ def alarm_spec(sc: Scenario, name: str) -> AlarmSpec:
     raise KeyError(name)
 
 
+@lru_cache(maxsize=512)
+def _minute_series(sc: Scenario, i: int) -> dict[tuple[str, str, Dims], Point]:
+    """Minute i's datapoints by (namespace, metric, sorted dimensions); the first of each, as a scan finds it."""
+    out: dict[tuple[str, str, Dims], Point] = {}
+    for p in minute_points(sc, i):
+        out.setdefault((p.namespace, p.metric, tuple(sorted(p.dims))), p)
+    return out
+
+
 def minute_stat(sc: Scenario, spec: AlarmSpec, i: int) -> float | None:
     """The alarm's statistic over minute i, or None when the series has no datapoint."""
-    for p in minute_points(sc, i):
-        if p.namespace == spec.namespace and p.metric == spec.metric and sorted(p.dims) == sorted(spec.dims):
-            vals = p.values()
-            if spec.stat.startswith("p"):
-                return percentile(vals, float(spec.stat[1:]))
-            if spec.stat == "Sum":
-                return sum(vals)
-            if spec.stat == "Maximum":
-                return max(vals)
-            return sum(vals) / len(vals)
-    return None
+    p = _minute_series(sc, i).get((spec.namespace, spec.metric, tuple(sorted(spec.dims))))
+    if p is None:
+        return None
+    vals = p.values()
+    if spec.stat.startswith("p"):
+        return percentile(vals, float(spec.stat[1:]))
+    if spec.stat == "Sum":
+        return sum(vals)
+    if spec.stat == "Maximum":
+        return max(vals)
+    return sum(vals) / len(vals)
 
 
 def _breaches(spec: AlarmSpec, value: float) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 
 ACCOUNT_ID = "123456789012"
@@ -182,6 +182,15 @@ class Scenario:
     certificates: tuple[Certificate, ...]
     expiring_certificate: Certificate
     failed_backup_slot: datetime
+
+    def __hash__(self) -> int:
+        # Scenario keys the lru_caches of every per-minute function; the generated hash walks all
+        # nested fields each call (a third of the seeder's time in the alarm history): keep it.
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     # -- time grid ------------------------------------------------------------------
     @property

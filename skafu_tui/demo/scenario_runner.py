@@ -13,6 +13,7 @@ Run by hand: ``python -m skafu_tui.demo.scenario_runner --endpoint http://127.0.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import selectors
 import signal
@@ -86,8 +87,8 @@ class ScenarioRunner:
             proc.stdout.close()
 
 
-def start_runner(endpoint: str, *, speed: float, start: datetime | None, seed_value: int) -> ScenarioRunner:
-    """Spawn the child, wait for its seeding report, and return the handle (driver running)."""
+def spawn_runner(endpoint: str, *, speed: float, start: datetime | None, seed_value: int) -> ScenarioRunner:
+    """Spawn the child and return its handle at once; :meth:`ScenarioRunner.wait_seeded` waits for its report."""
     clock_zero = time.monotonic()
     scenario = build_scenario(seed_value, start)
     cmd = [
@@ -102,9 +103,7 @@ def start_runner(endpoint: str, *, speed: float, start: datetime | None, seed_va
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, env=env)
-    runner = ScenarioRunner(proc, scenario, speed, clock_zero)
-    runner.wait_seeded()
-    return runner
+    return ScenarioRunner(proc, scenario, speed, clock_zero)
 
 
 def _watch_stdin(stop: threading.Event) -> None:
@@ -131,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
     start = datetime.fromisoformat(args.start) if args.start else datetime.now(UTC)
     scenario = build_scenario(args.seed, start)
+    gc.disable()  # seeding allocates much and frees little: collect once it is done (see server.py)
     try:
         seeded = seed(args.endpoint, scenario)
         report = f"seeded {seeded.seconds:.3f}"
@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(report + "\n")
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads our stdout any more
+    gc.enable()
     if args.no_drive:
         return 0
     stop = threading.Event()

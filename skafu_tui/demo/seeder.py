@@ -3,13 +3,12 @@
 Whatever AWS has a write call for goes through that call with boto3; the rest is POSTed to
 ``/_skafu/seed/{kind}`` in the shape the AWS read returns. Independent groups of calls run on a
 few threads, so the whole platform is seeded in a few seconds. :func:`seed` is what tests call;
-the server calls :func:`seed_and_drive`, which does the same from a child process and leaves the
+the server calls :func:`spawn` and :func:`finish`, which do the same from a child process and leave the
 scenario's driver running there (see :mod:`skafu_tui.demo.scenario_runner`).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import threading
@@ -35,7 +34,7 @@ from skafu_tui.demo.scenario_alarms import (
 )
 from skafu_tui.demo.scenario_metrics import Point, history_points
 from skafu_tui.demo.scenario_model import ACCOUNT_ID, REGION, Scenario
-from skafu_tui.demo.scenario_runner import ScenarioRunner, start_runner
+from skafu_tui.demo.scenario_runner import ScenarioRunner, spawn_runner
 
 DEFAULT_SEED = 7
 MAX_ITEMS_PER_CALL = 1000
@@ -86,6 +85,11 @@ class Clients:
             read_timeout=30,
             max_pool_connections=METRIC_WORKERS + 2,
             s3={"addressing_style": "path"},
+            # The endpoint validates every request itself, and it is on this machine: checking
+            # 11k metric datums client-side and gzipping their batches only costs CPU, which
+            # the server's process needs during seeding.
+            parameter_validation=False,
+            disable_request_compression=True,
         )
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -224,37 +228,41 @@ def seed(endpoint: str, scenario: Scenario) -> Seeded:
     return result
 
 
-WARM_BACKENDS = (
-    "ec2", "rds", "apigateway", "lambda", "acm", "backup", "guardduty", "cloudwatch", "elbv2", "ecs",
-    "config", "logs", "cloudtrail",
+WARM: tuple[tuple[str, str], ...] = (
+    ("ec2", "model"), ("lambda", "router"), ("apigateway", "router"), ("rds", "model"), ("backup", "router"),
+    ("guardduty", "router"), ("acm", "model"), ("elbv2", "model"), ("ecs", "model"), ("config", "model"),
+    ("logs", ""), ("cloudtrail", ""), ("cloudwatch", "model"), ("iam", "model"), ("s3", "model"),
+    ("budgets", ""), ("cloudfront", "router"),
 )  # fmt: skip
-"""Regional moto backends the scenario uses, costliest first (global ones are cheap to start)."""
+"""The services the scenario seeds (botocore names), costliest first, with what moto's first request
+to each loads besides its backend (the service model; the model and its URL router), as measured
+on moto 5.2.5. See :func:`skafu_tui.demo.ext.moto_speed.warm`."""
 
 
-def warm_moto_backends() -> None:
-    """Create moto's backends for the seeded account and region, in the server process."""
-    try:
-        backends: Any = importlib.import_module("moto.backends")  # typed per literal name: loop as Any
-        for name in WARM_BACKENDS:
-            backends.get_backend(name)[ACCOUNT_ID][REGION]
-    except Exception as exc:  # an optimisation only: seeding does the same work if this fails
-        print(f"skafu scenario: warming moto failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+def spawn(endpoint: str, *, speed: float, start: datetime | None, seed_value: int = DEFAULT_SEED) -> ScenarioRunner:
+    """Start seeding the scenario (starting now, or at ``start``) from a child process; returns at once.
 
-
-def seed_and_drive(
-    endpoint: str, *, speed: float, start: datetime | None, seed_value: int = DEFAULT_SEED
-) -> ScenarioRunner:
-    """Seed the scenario starting now (or at ``start``) and leave its driver running.
-
-    Called by the server once it listens and before it announces its endpoint. Seeding and the
-    driver run in a child process (see :mod:`skafu_tui.demo.scenario_runner`); this returns once
-    the child reports the seed done. A failed seed is one line on stderr and the driver still
-    runs, so the demo shows what did get seeded. ``stop()`` on the result ends the child.
+    The server calls this as soon as its socket listens, before it imports moto: the child's
+    start-up overlaps the server's (the child's requests wait in the listen backlog). Then the
+    server calls :func:`finish`. The child seeds and then drives the scenario until ``stop()``
+    (see :mod:`skafu_tui.demo.scenario_runner`).
     """
-    # We run inside the server: load moto's backends while the child process starts (their first
-    # use costs seconds of imports, catalogues and default VPCs, most of the seed's server time).
-    threading.Thread(target=warm_moto_backends, name="skafu-warm-moto", daemon=True).start()
-    runner = start_runner(endpoint, speed=speed, start=start, seed_value=seed_value)
+    return spawn_runner(endpoint, speed=speed, start=start, seed_value=seed_value)
+
+
+def finish(runner: ScenarioRunner, app: object) -> ScenarioRunner:
+    """Warm moto for the scenario's services while the child seeds; return once it reports.
+
+    We run inside the server (``app`` is its WSGI app). A failed seed is one line on stderr and
+    the driver still runs, so the demo shows what did get seeded.
+    """
+    from skafu_tui.demo.ext import moto_speed
+
+    moto_app = getattr(app, "moto_app", None)
+    threading.Thread(
+        target=moto_speed.warm, args=(moto_app, WARM, ACCOUNT_ID, REGION), name="skafu-warm-moto", daemon=True
+    ).start()
+    runner.wait_seeded()
     if runner.seed_error is not None:
         print(f"skafu scenario: seeding failed: {runner.seed_error}", file=sys.stderr)
     return runner

@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import ipaddress
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -34,9 +36,10 @@ def build_app() -> WsgiApp:
     from moto.moto_api._internal.models import moto_api_backend
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    from skafu_tui.demo.ext import install_all
+    from skafu_tui.demo.ext import install_all, moto_speed
     from skafu_tui.demo.ext.middleware import SkafuMiddleware
 
+    moto_speed.install()
     install_all()
     return SkafuMiddleware(DomainDispatcherApplication(create_backend_app), moto_api_backend.reset)
 
@@ -73,7 +76,8 @@ def _endpoint(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _start_scenario(scenario: str, endpoint: str, speed: float, seed_start: datetime | None) -> Any:
+def _spawn_scenario(scenario: str, endpoint: str, speed: float, seed_start: datetime | None) -> Any:
+    """Start seeding ``scenario`` from its own process (it waits for the endpoint to serve)."""
     if scenario != "skafu":
         return None
     try:
@@ -83,7 +87,12 @@ def _start_scenario(scenario: str, endpoint: str, speed: float, seed_start: date
             raise
         print("note: skafu_tui.demo.seeder is not available; serving without the scenario", file=sys.stderr)
         return None
-    return seeder.seed_and_drive(endpoint, speed=speed, start=seed_start)
+    return seeder.spawn(endpoint, speed=speed, start=seed_start)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=128)
 
 
 def _silence_stdout() -> None:
@@ -93,6 +102,12 @@ def _silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
+
+
+def _stop(driver: Any) -> None:
+    stopper = getattr(driver, "stop", None)
+    if callable(stopper):
+        stopper()
 
 
 PARENT_ENV = "SKAFU_TUI_PARENT_PID"
@@ -127,24 +142,45 @@ def run_server(
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():  # signal() works only there
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Until the endpoint is announced, moto's imports and the seeding allocate a few million
+    # long-lived objects and almost no garbage (~10k objects); the cyclic collector would walk
+    # the growing heap again and again (~0.4 s of the seed's CPU). It runs again from then on.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        from werkzeug.serving import make_server
-
-        app = build_app()
         try:
-            server = make_server(host.strip("[]"), port, app, threaded=True, request_handler=_quiet_handler())
+            listener = _listen(host.strip("[]"), port)
         except OSError as exc:
             print(f"error: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
             return 1
+        # The scenario's process starts now: its interpreter, imports and data build overlap
+        # moto's import here; its first requests wait in the listen backlog until we serve.
+        endpoint = _endpoint(host, listener.getsockname()[1])
+        driver = None
+        try:
+            driver = _spawn_scenario(scenario, endpoint, speed, seed_start)
+            from werkzeug.serving import make_server
+
+            app = build_app()
+            server = make_server(
+                host.strip("[]"), port, app, threaded=True, request_handler=_quiet_handler(), fd=listener.fileno()
+            )
+        except BaseException:
+            _stop(driver)
+            raise
+        finally:
+            listener.close()  # the server holds its own duplicate of the socket
         serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         serving.start()
-        endpoint = _endpoint(host, server.server_port)
-        driver = _start_scenario(scenario, endpoint, speed, seed_start)
+        if driver is not None:
+            importlib.import_module("skafu_tui.demo.seeder").finish(driver, app)
         if driver is not None and callable(getattr(driver, "now", None)):
             from skafu_tui.demo.ext import base
 
             base.SCENARIO_CLOCK = driver
         print(f"endpoint={endpoint}", flush=True)
+        if collecting:
+            gc.enable()
         _silence_stdout()
         # Wake twice a second: the signal handler then runs promptly, and a server whose parent
         # (the dashboard that started it) died goes with it instead of lingering as an orphan.
@@ -152,12 +188,12 @@ def run_server(
         while not stop.wait(0.5):
             if parent is not None and os.getppid() != parent:
                 break
-        stopper = getattr(driver, "stop", None)
-        if callable(stopper):
-            stopper()
+        _stop(driver)
         server.shutdown()
         server.server_close()
         return 0
     finally:
+        if collecting:
+            gc.enable()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

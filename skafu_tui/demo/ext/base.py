@@ -70,6 +70,9 @@ class Reply:
 
 
 JsonHandler = Callable[[Call], Reply | dict[str, Any]]
+FastHandler = Callable[[dict[str, Any], bytes, str], Reply | None]
+"""(WSGI environ, request body with its Content-Encoding undone, signing region) → the answer, or
+None when moto must answer the request itself (it then reads the body from the start)."""
 SeedHandler = Callable[[str, list[dict[str, Any]]], int]
 """Takes (account, items) and returns the number of items stored; raises SeedError."""
 
@@ -84,6 +87,7 @@ class _RestRoute:
 
 
 JSON_OPERATIONS: dict[tuple[str, str], JsonHandler] = {}
+JSON_FAST_PATHS: dict[tuple[str, str], FastHandler] = {}
 REST_ROUTES: list[_RestRoute] = []
 SEED_KINDS: dict[str, SeedHandler] = {}
 RESET_HOOKS: list[Callable[[], None]] = []
@@ -109,6 +113,16 @@ def json_operation(service: str, operation: str) -> Callable[[JsonHandler], Json
 
     def deco(fn: JsonHandler) -> JsonHandler:
         JSON_OPERATIONS[(service, operation)] = fn
+        return fn
+
+    return deco
+
+
+def json_fast_path(service: str, operation: str) -> Callable[[FastHandler], FastHandler]:
+    """Register a faster answer to a json-protocol operation moto serves (it may decline: None)."""
+
+    def deco(fn: FastHandler) -> FastHandler:
+        JSON_FAST_PATHS[(service, operation)] = fn
         return fn
 
     return deco

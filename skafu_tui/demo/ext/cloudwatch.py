@@ -314,5 +314,8 @@ def install() -> None:
         for cls, name, fn in patches:
             setattr(cls, name, fn)
         seed_kind("alarm-history")(seed_alarm_history)
+        from . import cloudwatch_put
+
+        cloudwatch_put.register()
         on_reset(reset)
         setattr(CloudWatchBackend, "_skafu_installed", True)  # noqa: B010

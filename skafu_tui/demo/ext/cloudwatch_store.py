@@ -219,7 +219,8 @@ class MetricStore:
         self.series: dict[SeriesKey, Series] = {}
 
     def put(self, namespace: str, datum: Mapping[str, Any]) -> None:
-        """Store one ``MetricData`` member as moto's response layer decoded it (already validated)."""
+        """Store one validated ``MetricData`` member, decoded by moto (``Timestamp`` a datetime) or by
+        the JSON fast path (``Timestamp`` epoch seconds as a float)."""
         dims = [(str(d["Name"]), str(d["Value"])) for d in datum.get("Dimensions") or ()]
         key: SeriesKey = (namespace, str(datum["MetricName"]), frozenset(dims))
         series = self.series.get(key)
@@ -230,7 +231,10 @@ class MetricStore:
         if track is None:
             track = series.tracks[unit] = Track()
         raw_ts = datum.get("Timestamp")
-        ts = to_epoch(raw_ts) if isinstance(raw_ts, datetime) else to_epoch(datetime.now(UTC))
+        if isinstance(raw_ts, float):  # epoch seconds (the JSON fast path)
+            ts = raw_ts
+        else:
+            ts = to_epoch(raw_ts) if isinstance(raw_ts, datetime) else to_epoch(datetime.now(UTC))
         cell = track.cell_at(ts)
         if datum.get("Values"):
             counts = datum.get("Counts")
