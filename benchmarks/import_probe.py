@@ -3,14 +3,17 @@
     python -m benchmarks.import_probe LOGFILE [skafu-tui arguments…]
 
 A meta-path finder writes ``<perf_counter> <package>`` to LOGFILE the first time a watched
-package is imported. ``perf_counter`` is CLOCK_MONOTONIC, the clock the pty harness stamps output
-with, so the startup benchmark can tell whether the import happened before or after first paint.
+package is imported by this process (the dashboard forks its poll process, which inherits the
+finder: its imports are not the UI's and are not logged). ``perf_counter`` is CLOCK_MONOTONIC,
+the clock the pty harness stamps output with, so the startup benchmark can tell whether the
+import happened before or after first paint.
 """
 
 from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -24,12 +27,13 @@ class _Watch(importlib.abc.MetaPathFinder):
     def __init__(self, log: TextIO) -> None:
         self.log = log
         self.seen: set[str] = set()
+        self.pid = os.getpid()
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         top = fullname.partition(".")[0]
-        if top in WATCHED and top not in self.seen:
+        if top in WATCHED and top not in self.seen and os.getpid() == self.pid:
             self.seen.add(top)
             self.log.write(f"{time.perf_counter():.6f} {top}\n")
             self.log.flush()

@@ -13,18 +13,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.pty_harness import process_cpu_seconds, process_rss_mib
+from benchmarks.pty_harness import process_cpu_seconds, process_pss_mib, process_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 CONFIG = ROOT / "config.yaml"
 FIXTURE = ROOT / "tests" / "ui" / "fixtures" / "skafu_snapshot.json"
 
-_DROP = ("NO_COLOR", "FORCE_COLOR", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SKAFU_TUI_CONFIG")
+# PYTHONDONTWRITEBYTECODE: any non-empty value (even "0") stops children writing .pyc files, and a
+# module edited since its .pyc was written would then be recompiled on every run.
+_DROP = ("NO_COLOR", "FORCE_COLOR", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SKAFU_TUI_CONFIG", "PYTHONDONTWRITEBYTECODE")
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -38,7 +40,6 @@ def child_env(**extra: str) -> dict[str, str]:
         AWS_DEFAULT_REGION="us-east-1",
         AWS_EC2_METADATA_DISABLED="true",
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-        PYTHONDONTWRITEBYTECODE="0",
     )
     env.update(extra)
     return env
@@ -71,6 +72,42 @@ def children_of(pid: int) -> list[int]:
             return [int(p) for p in fh.read().split()]
     except (FileNotFoundError, ProcessLookupError):
         return []
+
+
+def descendants_of(pid: int) -> list[int]:
+    """Every process below ``pid`` (the dashboard's poll process, and anything it started)."""
+    found: list[int] = []
+    stack = children_of(pid)
+    while stack:
+        child = stack.pop()
+        found.append(child)
+        stack.extend(children_of(child))
+    return found
+
+
+def _alive_sum(pids: list[int], measure: Callable[[int], float]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):  # exited between listing and reading
+            total += measure(pid)
+    return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and its live descendants: the dashboard polls in a child process,
+    and what it costs to leave open is both (a descendant that exited meanwhile is not counted)."""
+    return process_cpu_seconds(pid) + _alive_sum(descendants_of(pid), process_cpu_seconds)
+
+
+def tree_rss_mib(pid: int) -> tuple[float, float]:
+    """(RSS of ``pid``, RSS of its live descendants) in MiB."""
+    return process_rss_mib(pid), _alive_sum(descendants_of(pid), process_rss_mib)
+
+
+def tree_pss_mib(pid: int) -> float:
+    """PSS of ``pid`` and its live descendants in MiB: their memory counted once (a forked poll
+    process shares its parent's pages until either writes them; RSS counts those pages twice)."""
+    return process_pss_mib(pid) + _alive_sum(descendants_of(pid), process_pss_mib)
 
 
 @dataclass

@@ -312,6 +312,19 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def process_pss_mib(pid: int) -> float:
+    """Proportional set size of one process in MiB: pages shared with other processes (a forked
+    child's copy-on-write pages) count a share each, so a process tree's PSS sum is its footprint."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    raise ProcessLookupError(pid)
+
+
 def process_rss_mib(pid: int) -> float:
     """VmRSS of one process in MiB; a zombie (no VmRSS line) or a missing process raises."""
     try:

@@ -5,8 +5,9 @@ running ``demo-server --scenario skafu``) one after the other under a 120x40 pty
 goes first. First paint = end of the first frame after which the screen shows the overview's title
 row (the bare app: its label); first full data = end of the frame that shows ``sources N/N fresh``.
 One more dashboard run goes through :mod:`benchmarks.import_probe` to see when aiobotocore, botocore
-and aiohttp are first imported relative to that paint, and ``-X importtime`` lists the static
-import path of the app's modules.
+and aiohttp are first imported by the UI process relative to that paint (the dashboard polls in a
+child process, which imports them while the UI paints: the UI should never import them), and
+``-X importtime`` lists the static import path of the app's modules.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def run(ctx: RunContext) -> SectionResult:
     relative = "; ".join(f"{k} {v * 1000:+.0f} ms" for k, v in sorted(imports.items(), key=lambda kv: kv[1]))
     result.add(
         "AWS libraries imported before first paint", "packages", [float(len(before))], target=Target("none", 0.0),
-        note=f"first import relative to paint: {relative or 'none while the probe watched'}",
+        note=f"in the UI process, first import relative to paint: {relative or 'none while the probe watched'}"
+             " (the poll process imports them in parallel)",
     )
     result.add(
         "import skafu_tui.cli + ui.app (-X importtime)", "ms",

@@ -1,29 +1,30 @@
 """The `skafu-tui` command: parse the command line into `Options` and run the chosen command.
 
 Commands other than check-config live in modules imported only when they run, so `--help`,
-`--version` and `check-config` start fast and work without the UI or the demo extra.
+`--version` and `check-config` start fast and work without the UI or the demo extra. Nothing here
+imports the config schema (pydantic) at import time: the dashboard validates its config after
+its first paint (see :mod:`skafu_tui.launch`), every other command before it starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, cast
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Any, cast
 
-from skafu_tui import __version__
-from skafu_tui.config import ConfigError, ConfigOrigin, LoadedConfig, load_config
-from skafu_tui.config.platform_settings import REGION_PATTERN
+from skafu_tui.config.patterns import REGION_PATTERN
 from skafu_tui.options import Command, Options, parse_duration
+
+if TYPE_CHECKING:
+    from skafu_tui.config import LoadedConfig
 
 PROG = "skafu-tui"
 
 # (module, function) of each command implemented elsewhere; each takes Options and returns an exit code.
-APP_ENTRY = ("skafu_tui.ui.app", "run_app")
+APP_ENTRY = ("skafu_tui.launch", "run_dashboard")
 REPORT_ENTRY = ("skafu_tui.report_cli", "run_report")
 EXPORT_ENTRY = ("skafu_tui.ledger_cli", "export_incident")
 HANDOVER_ENTRY = ("skafu_tui.ledger_cli", "handover")
@@ -43,6 +44,8 @@ def _region(text: str) -> str:
 
 
 def _url(text: str) -> str:
+    from urllib.parse import urlparse
+
     parsed = urlparse(text)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL")
@@ -76,8 +79,22 @@ def _duration(text: str) -> Any:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the distribution's version, looked up only when asked (importlib.metadata is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from skafu_tui import __version__
+
+        parser._print_message(f"{PROG} {__version__}\n", sys.stdout)
+        parser.exit()
+
+
 def _add_global_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     parser.add_argument("--config", metavar="PATH", type=Path, dest="config_path",
                         help="config file (default: $SKAFU_TUI_CONFIG, then the user config dir, "
                              "then the packaged default)")
@@ -134,18 +151,29 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentP
     return [check, server, report, export, handover]
 
 
+class _Parser(argparse.ArgumentParser):
+    """The main parser: its help ends with every subcommand's usage line, formatted only when
+    help is printed (formatting them costs the dashboard's start ~10 ms otherwise)."""
+
+    leaves: list[argparse.ArgumentParser]
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            usages = [leaf.format_usage().removeprefix("usage: ").replace(" [-h]", "") for leaf in self.leaves]
+            self.epilog = "command usage:\n" + "\n".join(f"  {' '.join(usage.split())}" for usage in usages)
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; its help lists every subcommand and every flag."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Terminal operations dashboard for the Skafu platform on AWS (read-only).\n"
                     "Without a command it opens the dashboard.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_global_flags(parser)
-    leaves = _add_subcommands(parser)
-    usages = [leaf.format_usage().removeprefix("usage: ").replace(" [-h]", "") for leaf in leaves]
-    parser.epilog = "command usage:\n" + "\n".join(f"  {' '.join(usage.split())}" for usage in usages)
+    parser.leaves = _add_subcommands(parser)
     return parser
 
 
@@ -173,6 +201,8 @@ def _error(message: str) -> None:
 
 
 def _load(options: Options, path: Path | None) -> LoadedConfig | None:
+    from skafu_tui.config import ConfigError, load_config
+
     try:
         return load_config(path)
     except ConfigError as error:
@@ -187,6 +217,8 @@ def _count(count: int, noun: str, plural: str | None = None) -> str:
 
 def check_config(options: Options) -> int:
     """`check-config [PATH]`: one summary line and exit 0, or one line per problem and exit 2."""
+    from skafu_tui.config.locate import ConfigOrigin
+
     loaded = _load(options, options.check_path or options.config_path)
     if loaded is None:
         return EXIT_BAD_CONFIG
@@ -223,6 +255,8 @@ def _entry(module: str, function: str) -> Callable[[Options], int] | str:
 
 
 def _missing_demo_packages() -> list[str]:
+    import importlib.util
+
     return [name for name in DEMO_PACKAGES if importlib.util.find_spec(name) is None]
 
 
@@ -262,13 +296,23 @@ def run(options: Options) -> int:
         return _run_demo_server(options)
     if options.command in ("incidents-export", "handover"):
         return _run_entry(EXPORT_ENTRY if options.command == "incidents-export" else HANDOVER_ENTRY, options)
-    # The dashboard and the report need a valid config: say what is wrong before anything starts.
-    if _load(options, options.config_path) is None:
-        return EXIT_BAD_CONFIG
     if options.command == "report":
+        # The report needs a valid config: say what is wrong before anything starts.
+        if _load(options, options.config_path) is None:
+            return EXIT_BAD_CONFIG
         return _run_entry(REPORT_ENTRY, options)
     if options.demo and not _demo_ready():
         return EXIT_UNAVAILABLE
+    return _dashboard(options)
+
+
+def _dashboard(options: Options) -> int:
+    """The dashboard validates its config after its first paint (the schema costs ~0.2 s to
+    import); a file that cannot even be read is refused here, before anything starts."""
+    from skafu_tui.config.locate import peek_config
+
+    if peek_config(options.config_path) is None and _load(options, options.config_path) is None:
+        return EXIT_BAD_CONFIG
     return _run_entry(APP_ENTRY, options)
 
 

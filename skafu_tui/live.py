@@ -1,8 +1,8 @@
-"""The live session behind the app: the demo endpoint (if any) and the poller, for the app's lifetime.
+"""The live session: the demo endpoint (if any) and the poller, for the dashboard's lifetime.
 
-No Textual here. The app runs :meth:`LiveSession.run` as a worker and receives Snapshots through
-``on_snapshot`` and its own state in words through ``on_status``. AWS libraries are imported
-only once the session starts, after the app's first paint.
+No Textual here. It runs in the poll process (:mod:`skafu_tui.poll_child`), which forwards the
+Snapshots it publishes through ``on_snapshot`` and its own state in words through ``on_status``.
+Pause and hot services asked for before the poller exists are applied when it starts.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class LiveSession:
         self.endpoint: str | None = options.endpoint_url
         self.clock: Callable[[], datetime] | None = None
         """Scenario time in demo mode (None: the wall clock)."""
+        self._paused = False
+        self._hot: tuple[str, ...] = ()
 
     async def run(self) -> None:
         """Start the demo endpoint if asked, then poll forever (until cancelled)."""
@@ -80,9 +82,14 @@ class LiveSession:
             settings = AwsSettings.from_options(self.cfg, self.options)
         self.on_status("connecting…", False)
         if self.clock is not None:
-            self.poller = Poller(self.cfg, settings, self.on_snapshot, cadence_scale=scale, clock=self.clock)
+            self.poller = Poller(
+                self.cfg, settings, self.on_snapshot, cadence_scale=scale, clock=self.clock,
+                clock_rate=self.options.speed if self.options.speed > 0 else 1.0,
+            )
         else:
             self.poller = Poller(self.cfg, settings, self.on_snapshot, cadence_scale=scale)
+        self.set_paused(self._paused)
+        self.set_hot_services(self._hot)
         try:
             await self.poller.run()
         finally:
@@ -93,6 +100,7 @@ class LiveSession:
             self.poller.refresh_now()
 
     def set_paused(self, paused: bool) -> None:
+        self._paused = paused
         if self.poller is None:
             return
         if paused:
@@ -101,8 +109,9 @@ class LiveSession:
             self.poller.resume()
 
     def set_hot_services(self, names: Iterable[str]) -> None:
+        self._hot = tuple(names)
         if self.poller is not None:
-            self.poller.set_hot_services(names)
+            self.poller.set_hot_services(self._hot)
 
     async def aclose(self) -> None:
         poller, self.poller = self.poller, None

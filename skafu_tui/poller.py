@@ -76,6 +76,7 @@ class Poller:
         *,
         clock: Callable[[], datetime] = _utcnow,
         cadence_scale: float = 1.0,
+        clock_rate: float = 1.0,
         jitter: float = 0.1,
         max_backoff_s: float = MAX_BACKOFF_S,
         hot_services: Callable[[], Iterable[str]] | None = None,
@@ -92,6 +93,9 @@ class Poller:
         self.on_snapshot = on_snapshot
         self.clock = clock
         self.cadence_scale = cadence_scale
+        self.clock_rate = clock_rate
+        """Seconds of ``clock`` per wall second (a demo scenario at --speed N runs N times faster):
+        cadences are reported in ``clock``'s seconds, the time base data ages are judged in."""
         self.jitter = jitter
         self.max_backoff_s = max_backoff_s
         self._hot_fn = hot_services
@@ -103,7 +107,9 @@ class Poller:
             _Loop(
                 g,
                 cadence_s(cfg, g.cadence_key),
-                SourceState(name=g.source.value, cadence_s=cadence_s(cfg, g.cadence_key) * cadence_scale),
+                SourceState(
+                    name=g.source.value, cadence_s=cadence_s(cfg, g.cadence_key) * cadence_scale * clock_rate
+                ),
             )
             for g in chosen
         ]
@@ -298,7 +304,7 @@ class Poller:
         # on the event loop, so concurrent polls never lose each other's changes.
         snap = self._snapshot
         changes: dict[str, Any] = merge(loop.group, snap, ok, frozenset(failed)) if ok else {}
-        cadence = loop.cadence_s * self.cadence_scale
+        cadence = loop.cadence_s * self.cadence_scale * self.clock_rate
         if failed:
             first = next(iter(failed.values()))
             transient = any(f.transient for f in failed.values())

@@ -11,30 +11,33 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skafu_tui.models import (
-    Alarm,
-    AlarmTransition,
-    BackupJob,
-    Bucket,
-    Budget,
-    Certificate,
-    ConfigRuleCompliance,
-    CostAnomaly,
-    CostDay,
-    CostForecast,
-    DbInstance,
-    Distribution,
-    Finding,
-    HealthEvent,
-    LambdaFunction,
-    LogGroup,
-    MetricSeries,
-    TargetHealth,
-    TrailEvent,
-    TrailStatus,
-)
+if TYPE_CHECKING:
+    # Type names only: the records (pydantic) are imported by whoever makes them, so the UI's
+    # first paint can import this module without pydantic. ``snapshot_io`` resolves the hints.
+    from skafu_tui.models import (
+        Alarm,
+        AlarmTransition,
+        BackupJob,
+        Bucket,
+        Budget,
+        Certificate,
+        ConfigRuleCompliance,
+        CostAnomaly,
+        CostDay,
+        CostForecast,
+        DbInstance,
+        Distribution,
+        Finding,
+        HealthEvent,
+        LambdaFunction,
+        LogGroup,
+        MetricSeries,
+        TargetHealth,
+        TrailEvent,
+        TrailStatus,
+    )
 
 
 class SourceStatus(StrEnum):

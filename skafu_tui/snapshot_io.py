@@ -16,11 +16,13 @@ from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, TypeAdapter
 
+from skafu_tui import models
 from skafu_tui.snapshot import Snapshot, SourceState, SourceStatus
 
 FORMAT = "skafu-tui-snapshot/1"
 
-_HINTS = get_type_hints(Snapshot)
+# The Snapshot module names its record types for type checkers only: resolve them in models.
+_HINTS = get_type_hints(Snapshot, localns=vars(models))
 
 
 def _record_type(field: str) -> Any:

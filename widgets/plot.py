@@ -149,6 +149,7 @@ class PlotextPlot(Widget):
         self._version = 0
         self._cache_key: tuple[int, int, int] | None = None
         self._cache: Content = Content("")
+        self._build_pending = False
         self._terminal: Any = None
         self.render_count = 0
         """How many times the plot was built (not merely repainted from cache)."""
@@ -208,6 +209,28 @@ class PlotextPlot(Widget):
 
     def _invalidate(self) -> None:
         self._version += 1
+        self._schedule_build()
+
+    def _schedule_build(self) -> None:
+        # Builds run after the frame in progress: a key that shows this plot paints its pane at once
+        # and the plot lands one frame later, instead of plotext holding up the whole screen.
+        if not self._build_pending and self.is_attached:
+            self._build_pending = True
+            self.call_after_refresh(self._build_now)
+
+    def _build_now(self) -> None:
+        self._build_pending = False
+        width, height = self.content_region.size
+        if width <= 0 or height <= 0 or not self.display:
+            return  # hidden: built when next shown (render asks again)
+        key = (self._version, width, height)
+        if key == self._cache_key:
+            return
+        started = time.perf_counter()
+        self._cache = self._build(width, height)
+        self.last_build_ms = (time.perf_counter() - started) * 1000
+        self._cache_key = key
+        self.render_count += 1
         self.refresh()
 
     # ------------------------------------------------------------------ loading
@@ -229,14 +252,11 @@ class PlotextPlot(Widget):
         width, height = self.content_region.size
         if width <= 0 or height <= 0 or not self.display:
             return Content("")
-        key = (self._version, width, height)
-        if key != self._cache_key:
-            started = time.perf_counter()
-            self._cache = self._build(width, height)
-            self.last_build_ms = (time.perf_counter() - started) * 1000
-            self._cache_key = key
-            self.render_count += 1
-        return self._cache
+        if (self._version, width, height) != self._cache_key:
+            self._schedule_build()
+            if self._cache_key is None or self._cache_key[1:] != (width, height):
+                return Content("")  # a build for another size would wrap: blank for the one frame
+        return self._cache  # same size, older data: stands in until the new build lands
 
     def _legend(self, width: int) -> Content:
         parts: list[str | tuple[str, str | Style]] = []

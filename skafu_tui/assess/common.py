@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from skafu_tui.models import MetricSeries
+if TYPE_CHECKING:
+    from skafu_tui.models import MetricSeries
 
 
 class Level(StrEnum):

@@ -35,12 +35,12 @@ from skafu_tui.assess.common import (
     reading,
     window_points,
 )
-from skafu_tui.models import Alarm, AlarmState, MetricSeries
-from skafu_tui.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from skafu_tui.config import Config
     from skafu_tui.config.models import Service
+    from skafu_tui.models import Alarm, MetricSeries
+    from skafu_tui.snapshot import Snapshot
 
 ERROR_RATE = "error_rate_pct"
 P95 = "response_time_p95_ms"
@@ -152,6 +152,10 @@ def _sum(points: Sequence[tuple[datetime, float]]) -> float | None:
 
 
 def assess_service(svc: Service, snapshot: Snapshot, cfg: Config, now: datetime) -> ServiceHealth:
+    # Imported here: the overview pane imports this module's constants before its first paint,
+    # and the records (pydantic) are not needed until there is data to assess.
+    from skafu_tui.models import AlarmState
+
     window = cfg.evaluation_window_minutes
     kpis = cfg.kpis_for(svc)
 

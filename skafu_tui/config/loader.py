@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
-import platformdirs
 from pydantic import ValidationError
 
+from skafu_tui.config.locate import (
+    APP_NAME,
+    ENV_VAR,
+    ConfigOrigin,
+    find_config_path,
+    locate_config,
+    packaged_config_path,
+    user_config_path,
+)
 from skafu_tui.config.models import Config, ConsistencyError
 from skafu_tui.config.problems import (
     ConfigError,
@@ -21,52 +27,18 @@ from skafu_tui.config.problems import (
 )
 from skafu_tui.config.yaml_source import YamlSyntaxError, parse_yaml
 
-ENV_VAR = "SKAFU_TUI_CONFIG"
-"""Environment variable naming the config file when `--config` is not given."""
-
-APP_NAME = "skafu-tui"
-
-
-class ConfigOrigin(StrEnum):
-    """Where the config file was found."""
-
-    EXPLICIT = "--config"
-    ENVIRONMENT = "$" + ENV_VAR
-    USER = "user config dir"
-    PACKAGED = "packaged default"
-
-
-def packaged_config_path() -> Path:
-    """The default config shipped inside the package (a copy of the repository's config.yaml)."""
-    return Path(__file__).resolve().parent.parent / "default_config.yaml"
-
-
-def user_config_path() -> Path:
-    """`config.yaml` in the user's config directory (e.g. ~/.config/skafu-tui/config.yaml)."""
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.yaml"
-
-
-def locate_config(explicit: Path | None) -> tuple[Path, ConfigOrigin]:
-    """The config path and how it was chosen: explicit, then $SKAFU_TUI_CONFIG, then user dir, then packaged.
-
-    An explicit or environment path is returned even if it does not exist, so loading reports it
-    instead of silently falling back to another file.
-    """
-    if explicit is not None:
-        return explicit, ConfigOrigin.EXPLICIT
-    from_env = os.environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return Path(from_env).expanduser(), ConfigOrigin.ENVIRONMENT
-    user = user_config_path()
-    if user.is_file():
-        return user, ConfigOrigin.USER
-    return packaged_config_path(), ConfigOrigin.PACKAGED
-
-
-def find_config_path(explicit: Path | None) -> Path:
-    """The config file to use; see `locate_config` for the search order."""
-    return locate_config(explicit)[0]
-
+__all__ = [
+    "APP_NAME",
+    "ENV_VAR",
+    "ConfigOrigin",
+    "LoadedConfig",
+    "find_config_path",
+    "load_config",
+    "locate_config",
+    "packaged_config_path",
+    "parse_config",
+    "user_config_path",
+]
 
 @dataclass(frozen=True)
 class LoadedConfig:

@@ -3,7 +3,6 @@ settings the checks are judged by."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal, Self
 
@@ -11,9 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from skafu_tui.config._base import ConfigModel, NonEmptyStr, invalid
 from skafu_tui.config.metrics import MetricRef
-
-REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
-"""The shape of an AWS region name, e.g. us-east-1, us-gov-west-1, ap-southeast-3."""
+from skafu_tui.config.patterns import REGION_PATTERN as REGION_PATTERN  # re-exported
 
 
 class PlatformInfo(ConfigModel):

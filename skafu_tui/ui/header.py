@@ -129,8 +129,9 @@ class SourcesBar(Static):
             line.append("  │ ")
             level = status_level(_source_word(src))
             line.append(f"{level.symbol} {src.name}: ", style=STATUS_STYLE.get(level.css_class, ""))
-            cause = src.cause or _source_word(src)
-            if src.has_data and src.age_s is not None:
+            # The name is already on the line; the cause may already carry the data's age.
+            cause = src.cause.removeprefix(f"{src.name}: ") or _source_word(src)
+            if src.has_data and src.age_s is not None and " old" not in cause:
                 cause += f", data {coarse_age(src.age_s)} old"
             line.append_text(plain(cause, style="dim" if src.has_data else ""))
         key = line.plain

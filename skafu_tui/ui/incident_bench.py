@@ -125,13 +125,15 @@ async def _run(
     at = now or snapshot.taken_at
     with tempfile.TemporaryDirectory(prefix="skafu-bench-") as state:
         app = SkafuApp(quiet, None, clock=lambda: at, start_session=False, state_dir=Path(state))
+        hub = app.incident_hub
+        assert hub is not None  # made with the config, which the app was given
         result: dict[str, Any] = {"incidents": incidents, "findings": len(loaded.findings), "size": size}
         async with app.run_test(size=size) as pilot:
             started = time.perf_counter()
             app.feed(loaded)
-            await _until(pilot, lambda: len(app.incident_hub.view.incidents) >= incidents)
+            await _until(pilot, lambda: len(hub.view.incidents) >= incidents)
             result["first_poll_ms"] = (time.perf_counter() - started) * 1000
-            result["open_incidents"] = sum(1 for i in app.incident_hub.view.incidents if i.is_open)
+            result["open_incidents"] = sum(1 for i in hub.view.incidents if i.is_open)
             await pilot.press("6")
             samples = []
             for n in range(opens + 1):

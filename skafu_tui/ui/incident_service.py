@@ -36,6 +36,8 @@ from skafu_tui.incidents.from_assessment import signals_from_assessment
 from skafu_tui.incidents.signals import Signal
 from skafu_tui.ledger import Incident, Ledger, LedgerError
 from skafu_tui.ledger_cli import LEDGER_FILE, user_state_dir
+from skafu_tui.ui.gc_hold import release_all
+from skafu_tui.ui.incident_detail_data import DetailCache
 from skafu_tui.ui.incident_related import RelatedIndex
 from skafu_tui.windows import in_window
 
@@ -109,6 +111,8 @@ class IncidentHub:
         """Why incidents are not recorded (the ledger could not be opened), in words; else empty."""
         self.listeners: list[Callable[[], None]] = []
         """Called on the loop after every new view (open detail screens refresh themselves)."""
+        self.detail_cache = DetailCache()
+        """Incident detail content prepared ahead of `enter` (the list fills it for its cursor's row)."""
         self._temporary = False
         self._seen_version = 0
         self._last_problem = ""
@@ -146,6 +150,7 @@ class IncidentHub:
         self.refresh()
 
     def close(self) -> None:
+        release_all()  # no collector hold may outlive the app (see gc_hold)
         if self.ledger is not None:
             self.ledger.close()
             self.ledger = None
@@ -228,7 +233,11 @@ class IncidentHub:
             self._last_problem = message.problem
             return
         self._last_problem = ""
-        self.view = self._newer(message.view)
+        view = self._newer(message.view)
+        if view is not self.view:
+            # Prepared detail content refers to the old view (and through it the old Snapshot).
+            self.detail_cache.clear()
+        self.view = view
         self._alert(message.changes)
         self._show()
 

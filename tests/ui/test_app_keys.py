@@ -124,3 +124,33 @@ async def test_t_switches_between_light_and_dark(make_app):
         await pilot.press("t")
         assert app.theme != before
         assert "light" in app.theme or "light" in before
+
+
+async def test_every_key_holds_the_collector_until_its_frame_is_out(make_app, recorded_snapshot, monkeypatch):
+    """A full collection (tens to hundreds of ms with a large state) never runs between a key and its
+    frame: the app turns automatic collection off for each key and back on once the frame is out."""
+    import gc
+
+    import skafu_tui.ui.app as app_module
+    from skafu_tui.ui.gc_hold import gc_held
+
+    held_during: list[bool] = []
+    original = app_module.hold_gc_until_painted
+
+    def recording(node):  # type: ignore[no-untyped-def]
+        original(node)
+        held_during.append(not gc.isenabled())
+
+    monkeypatch.setattr(app_module, "hold_gc_until_painted", recording)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(recorded_snapshot)
+        await wait_for_data(app, pilot)
+        for key in "2345":
+            await pilot.press(key)
+        assert len(held_during) >= 4 and all(held_during)
+        deadline = 50
+        while gc_held() and deadline:
+            await pilot.pause(0.05)
+            deadline -= 1
+        assert not gc_held() and gc.isenabled()

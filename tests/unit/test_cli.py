@@ -170,20 +170,25 @@ def test_a_command_whose_module_is_missing_says_so(
     )
 
 
-def test_dashboard_and_report_refuse_a_bad_config_before_starting(
+def test_the_report_refuses_a_bad_config_before_starting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     calls: list[object] = []
-    _fake_module(monkeypatch, *cli.APP_ENTRY, calls)
     _fake_module(monkeypatch, *cli.REPORT_ENTRY, calls)
     bad = tmp_path / "bad.yaml"
     text = VALID.replace("stat: p95", "stat: p955")
     bad.write_text(text, encoding="utf-8")
     line = next(number for number, row in enumerate(text.splitlines(), start=1) if "p955" in row)
-    for argv in (["--config", str(bad)], ["--config", str(bad), "report"]):
-        assert main(argv) == 2
-        expected = f"{bad}:{line}: services[0].metrics.latency.stat: 'p955' is not a statistic\n"
-        assert capsys.readouterr().err == expected
+    assert main(["--config", str(bad), "report"]) == 2
+    expected = f"{bad}:{line}: services[0].metrics.latency.stat: 'p955' is not a statistic\n"
+    assert capsys.readouterr().err == expected
+    assert calls == []
+    # The dashboard validates after its first frame (tests/unit/test_dashboard_start.py), but a
+    # file it cannot even read is refused before anything starts, in the same words.
+    _fake_module(monkeypatch, *cli.APP_ENTRY, calls)
+    missing = tmp_path / "missing.yaml"
+    assert main(["--config", str(missing)]) == 2
+    assert capsys.readouterr().err == f"{missing}: no such file\n"
     assert calls == []
 
 

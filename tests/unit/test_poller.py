@@ -333,3 +333,23 @@ def test_importing_and_building_the_poller_loads_no_aws_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+async def test_a_faster_scenario_clock_reports_cadences_in_its_own_seconds(cfg: Config) -> None:
+    """At --speed 10 the scenario clock runs ten times faster than the wall: data polled every
+    wall cadence is 10x older in scenario seconds, so the cadence it is judged against is too
+    (otherwise every source reads stale in a sped-up demo)."""
+    scenario_zero = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    wall_zero = time.monotonic()
+
+    def scenario_now() -> datetime:
+        return scenario_zero + timedelta(seconds=(time.monotonic() - wall_zero) * 10)
+
+    poller = make(cfg, [group(Script(lambda n, region, ctx: [alarm("a")]))], cadence_scale=0.01,
+                  clock=scenario_now, clock_rate=10.0)
+    async with poller:
+        await poller._poll(poller._loops[0])
+        state = poller.snapshot.source(SourceName.ALARMS.value)
+        assert state.cadence_s == pytest.approx(float(cfg.cadence.alarms) * 0.01 * 10)
+        await asyncio.sleep(float(cfg.cadence.alarms) * 0.01)  # one wall cadence later: due, not stale
+        assert state.effective(scenario_now()) is SourceStatus.OK

@@ -35,9 +35,14 @@ class Pane(VerticalScroll):
         self._pending: tuple[Assessment, Snapshot, datetime] | None = None
         self._drawn: Assessment | None = None
 
+    @property
+    def shown(self) -> bool:
+        """On screen (the app's pane switcher hides the others)."""
+        return self.display
+
     def show_data(self, assessment: Assessment, snapshot: Snapshot, now: datetime) -> None:
         self._pending = (assessment, snapshot, now)
-        if self.display and self.is_mounted:
+        if self.shown and self.is_mounted:
             self._flush()
 
     def prepare(self) -> None:
@@ -56,6 +61,10 @@ class Pane(VerticalScroll):
     def on_show(self) -> None:
         self._flush()
 
+    def entered_stage(self) -> None:
+        """The app put this pane on screen: draw what arrived while it waited."""
+        self._flush()
+
     def _flush(self) -> None:
         if self._pending is None or self._pending[0] is self._drawn:
             return
@@ -70,5 +79,7 @@ class Pane(VerticalScroll):
         """Give focus to the pane's main table (the one `/`, enter and j/k act on)."""
         for widget in self.query("KeyedTable, DataTable"):
             if widget.focusable:
-                widget.focus()
+                # Now, not after the next frame (Widget.focus defers): the pane's first frame already
+                # shows the focused table, instead of one frame unfocused and a second restyled.
+                self.screen.set_focus(widget)
                 return

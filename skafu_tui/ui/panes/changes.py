@@ -103,11 +103,15 @@ class ChangesPane(Pane, FilterableMixin):
 
     def rebuild(self) -> None:
         self.changes = feed_for(self.app, self.cfg, self._snapshot)
-        if self.display and self.is_mounted:
+        if self.shown and self.is_mounted:
             self._draw_rows()
 
     def on_show(self) -> None:
         # Pane.on_show (called by Textual too) draws pending data; this redraws after a resize/sort.
+        self._draw_rows()
+
+    def entered_stage(self) -> None:
+        super().entered_stage()
         self._draw_rows()
 
     def on_resize(self, event: Resize) -> None:

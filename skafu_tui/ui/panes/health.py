@@ -137,7 +137,7 @@ class HealthPane(Pane, FilterableMixin):
     def _retitle(self) -> None:
         """Re-judge the sources' ages between polls (a pane must not say "<1m" for ten minutes)."""
         clock = getattr(self.app, "clock", None)
-        if self._snapshot is None or clock is None or not self.display:
+        if self._snapshot is None or clock is None or not self.shown:
             return
         now = clock()
         self._title([freshness_of(self._snapshot.source(n), now) for n in self.sources])

@@ -11,14 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
 from skafu_tui.assess.common import Level
-from skafu_tui.models import AlarmState
 from skafu_tui.ui.panes.health_format import KPI_WORDS, clip, kpi_cell, mark, status_cell, threshold_words
 from widgets.text import SafeStatic, plain
 
 if TYPE_CHECKING:
     from skafu_tui.assess.health import ServiceHealth
 
-_ALARM_LEVEL = {AlarmState.OK: Level.OK, AlarmState.ALARM: Level.FAIL, AlarmState.INSUFFICIENT_DATA: Level.UNKNOWN}
+# Keyed by AlarmState's values (a StrEnum looks up as its string): no pydantic import before first paint.
+_ALARM_LEVEL: dict[str, Level] = {"OK": Level.OK, "ALARM": Level.FAIL, "INSUFFICIENT_DATA": Level.UNKNOWN}
 
 
 def service_detail(svc: ServiceHealth, window_minutes: int) -> Text:

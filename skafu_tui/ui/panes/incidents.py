@@ -3,10 +3,15 @@
 Rows are keyed by incident id and updated in place (:class:`KeyedTable`), so the cursor never
 jumps when a poll or the clock changes a cell. Titles and services are cut with an ellipsis to
 the pane's width, so the clocks stay on screen at 80 columns; the detail screen has the full text.
+
+`enter` must paint the detail at once, so the work is done before it is pressed: the detail screen
+is composed once, off screen, right after the list's first frame with rows, and the incident under
+the cursor is read and formatted (:meth:`DetailCache.prefetch`) once the cursor rested on it briefly.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,11 +20,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from skafu_tui.incidents import Clock, incident_clocks
 from skafu_tui.incidents.classify import rank
-from skafu_tui.ledger import Incident
+from skafu_tui.ledger import Incident, LedgerError
+from skafu_tui.ui.gc_hold import hold_gc_until_painted
 from skafu_tui.ui.incident_service import IncidentHub, IncidentView, hub_of
 from skafu_tui.ui.incident_text import ack_text, age_text, class_text, clock_text
 from skafu_tui.ui.panes.base import Pane
@@ -46,6 +53,8 @@ COLUMNS = (
 _WIDE = 130
 """From this pane width on, clocks read ``12m left``; below, ``12m`` (the legend explains the symbols)."""
 LEGEND = "● open ◌ clearing ✓ resolved │ clocks: ⚠ near ✖ overdue ✓ met ✗ missed"
+PREFETCH_AFTER_S = 0.08
+"""The cursor rests this long on a row before its incident is prepared (j held down prepares nothing)."""
 
 
 def _cut(text: str, width: int) -> str:
@@ -83,6 +92,8 @@ class IncidentsPane(Pane):
         self.filter_text = ""
         """Rows are kept when their full class, title, services, resources or acknowledger contain this."""
         self._width = 0
+        self._prefetch_timer: Timer | None = None
+        self._warm_pending = False
 
     def compose(self) -> ComposeResult:
         yield Static(plain("Incidents: waiting for the first poll…"), id="incidents-title")
@@ -111,6 +122,7 @@ class IncidentsPane(Pane):
         self.view = view
         if self.display and self.is_mounted:
             self._draw_rows()
+            self._prefetch_soon()  # a new poll: what was prepared for the cursor's row is out of date
 
     def on_show(self) -> None:
         super().on_show()
@@ -194,6 +206,11 @@ class IncidentsPane(Pane):
             title = f"#{incident.id} {incident.title}"
             rows.append((str(incident.id), [cells[0], _cut(title, title_w), _cut(services, services_w), *cells[1:]]))
         self.table.set_rows(rows)
+        if rows and not self._warm_pending:
+            # Right after this frame, as part of the same burst of work: a timer would fire later,
+            # maybe in the middle of the operator's next key.
+            self._warm_pending = True
+            self.call_after_refresh(self._warm_detail)
 
     def _title(self, problem: str) -> None:
         if problem:
@@ -227,7 +244,37 @@ class IncidentsPane(Pane):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
+            hold_gc_until_painted(self)  # a collection due now runs after the detail is painted
             self.open_incident(int(event.row_key.value))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is self.table:
+            self._prefetch_soon()
+
+    # --- preparing the detail (see the module docstring) --------------------------------------
+
+    def _prefetch_soon(self) -> None:
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        self._prefetch_timer = self.set_timer(PREFETCH_AFTER_S, self._prefetch)
+
+    def _prefetch(self) -> None:
+        self._prefetch_timer = None
+        hub, incident = hub_of(self.app), self.selected()
+        if hub is None or hub.ledger is None or incident is None or not self.screen.is_current:
+            return
+        # Only a head start: if the ledger cannot be read now, `enter` reads it and says why.
+        with contextlib.suppress(LedgerError):
+            hub.detail_cache.prefetch(hub, incident.id)
+
+    def _warm_detail(self) -> None:
+        hub, incident = hub_of(self.app), self.selected()
+        if hub is None or hub.ledger is None or not self.screen.is_current:
+            self._warm_pending = False  # covered by another screen: the next draw tries again
+            return
+        from skafu_tui.ui.screens.incident_detail import warm_up
+
+        warm_up(self.app, hub, incident.id if incident is not None else 0)
 
     def open_incident(self, incident_id: int) -> None:
         from skafu_tui.ui.screens.incident_detail import open_incident

@@ -125,7 +125,7 @@ class OverviewPane(Pane, FilterableMixin):
     def _retitle(self) -> None:
         """Re-judge the sources' ages between polls (they change at most once a minute)."""
         clock = getattr(self.app, "clock", None)
-        if self._snapshot is None or clock is None or not self.display:
+        if self._snapshot is None or clock is None or not self.shown:
             return
         now = clock()
         snapshot = self._snapshot

@@ -138,7 +138,7 @@ class ColumnsPane(Pane):
         # Without scrolling: focusing the table must not scroll the pane's title off screen.
         for table in self.query(KeyedTable):
             if table.focusable:
-                table.focus(scroll_visible=False)
+                self.screen.set_focus(table, scroll_visible=False)  # now: see Pane.focus_first
                 return
 
 

@@ -1,53 +1,52 @@
 """The incident drill-down: clocks, services now, metrics around the start with changes marked,
 related alarms/findings/Health events, changes before the start, who to tell, playbook, timeline.
 
-Opening reads one incident, its timeline and its checklist from the ledger (indexed lookups) and
-the related items from the per-poll :class:`~skafu_tui.ui.incident_related.RelatedIndex`, so it
-costs the same with 1,000 incidents and 10,000 findings as with one. Ledger writes run on a
-thread and are confirmed only after the commit; the screen then re-reads what changed.
+The screen is installed once and reused. Opening swaps in content the list prepared while its cursor
+rested on the row (:mod:`skafu_tui.ui.incident_detail_data`: indexed ledger reads and the per-poll
+:class:`~skafu_tui.ui.incident_related.RelatedIndex`, so it costs the same with 1,000 incidents and
+10,000 findings as with one), and the long sections are :class:`~widgets.lazy_text.LazyText`, which
+paints only the lines on screen. Ledger writes run on a thread and are confirmed only after the
+commit; the screen then re-reads what changed.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from itertools import zip_longest
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from skafu_tui.changes import Change, Link
-from skafu_tui.incidents import Checklist, export_review, incident_clocks, load_checklist
-from skafu_tui.incidents.review import CHANGE_LOOKBACK
+from skafu_tui.changes import Link
+from skafu_tui.incidents import Checklist, export_review, incident_clocks
 from skafu_tui.ledger import Incident, Ledger, TimelineEntry
 from skafu_tui.output import write_atomic
 from skafu_tui.ui import incident_sections as sections
-from skafu_tui.ui.incident_related import service_plots
+from skafu_tui.ui.gc_hold import hold_gc_until_painted
+from skafu_tui.ui.incident_detail_data import DetailContent, changes_title
 from skafu_tui.ui.incident_service import IncidentHub
 from skafu_tui.ui.panes.incidents import acknowledge
 from skafu_tui.ui.screens.incident_modals import ChangeEventDialog, CommanderDialog, NoteDialog, OverrideDialog
-from widgets.keyed_table import Cell, KeyedTable
-from widgets.plot import Marker, PlotextPlot, Threshold
+from widgets.keyed_table import KeyedTable
+from widgets.lazy_text import LazyText
+from widgets.plot import PlotextPlot
 from widgets.text import plain
 
 KEYS_HINT = Text("esc back  a ack  c commander  n note  o class  p playbook  r review  e export  ? keys", end="")
-MARKER_GAP_S = 180
-
-
-def _api_name(change: Change) -> str:
-    return change.name[:16]
 
 
 class IncidentDetailScreen(Screen[None]):
     DEFAULT_CSS = """
     IncidentDetailScreen #detail-header { height: auto; background: $panel; padding: 0 1; }
     IncidentDetailScreen #detail-body { height: 1fr; padding: 0 1; }
-    IncidentDetailScreen #detail-body > Static { height: auto; margin-bottom: 1; }
+    IncidentDetailScreen #detail-body > LazyText { height: auto; margin-bottom: 1; }
     IncidentDetailScreen #detail-plots { height: 12; margin-bottom: 1; }
-    IncidentDetailScreen #detail-plots.-empty { display: none; }
     IncidentDetailScreen #detail-changes { height: auto; max-height: 12; margin-bottom: 1; }
     IncidentDetailScreen #detail-keys { height: auto; background: $panel; color: $text-muted; padding: 0 1; }
     """
@@ -73,7 +72,8 @@ class IncidentDetailScreen(Screen[None]):
         self.timeline: list[TimelineEntry] = []
         self.checklist: Checklist | None = None
         self.changes: list[Link] = []
-        self._context_for: object = None
+        self.content: DetailContent | None = None
+        """What is shown (see :mod:`skafu_tui.ui.incident_detail_data`)."""
         self._header_text = ""
         self._missed_update = False
         self.painted = False
@@ -82,17 +82,17 @@ class IncidentDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-header")
         with VerticalScroll(id="detail-body"):
-            yield Static("", id="detail-services")
+            yield LazyText("", id="detail-services")
             with Horizontal(id="detail-plots"):
                 yield PlotextPlot(x_axis="time", id="plot-errors")
                 yield PlotextPlot(x_axis="time", id="plot-latency")
-            yield Static("", id="detail-related")
-            yield Static(_changes_title(True), id="detail-changes-title")
+            yield LazyText("", id="detail-related")
+            yield LazyText(changes_title(True), id="detail-changes-title")
             yield KeyedTable(("time", "change", "who", "overlap", "resources"), id="detail-changes")
-            yield Static("", id="detail-comms")
-            yield Static("", id="detail-playbook")
-            yield Static("", id="detail-review")
-            yield Static("", id="detail-timeline")
+            yield LazyText("", id="detail-comms")
+            yield LazyText("", id="detail-playbook")
+            yield LazyText("", id="detail-review")
+            yield LazyText("", id="detail-timeline")
         # A hint line rather than a Footer: a Footer builds a widget per key, which is most of the
         # cost of opening this screen; `?` still lists every key.
         yield Static(KEYS_HINT, id="detail-keys")
@@ -120,7 +120,7 @@ class IncidentDetailScreen(Screen[None]):
     def show_incident(self, incident_id: int) -> None:
         """Show another incident in this (reused) screen, before it is pushed again."""
         self.incident_id = incident_id
-        self.incident, self.timeline, self._context_for, self._header_text = None, [], None, ""
+        self.incident, self._header_text = None, ""
         self.painted = False
         if self.is_mounted:
             self.reload()
@@ -142,24 +142,42 @@ class IncidentDetailScreen(Screen[None]):
     # --- data -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read this incident from the ledger; redraw only the parts that changed."""
+        """Show this incident as the ledger and the latest poll have it; redraw only what changed.
+
+        The content usually comes ready from the hub's cache (the list prepares the row its cursor
+        rests on); it is read and formatted here only when it is missing or out of date.
+        """
         self._missed_update = False
-        ledger = self.hub.ledger
-        if ledger is None:
+        if self.hub.ledger is None:
             return
-        incident = ledger.incident(self.incident_id)
-        if incident is None:
+        self._show(self.hub.detail_cache.get(self.hub, self.incident_id))
+
+    def _show(self, content: DetailContent) -> None:
+        shown, self.content = self.content, content
+        for selector, new, old in (
+            ("#detail-services", content.services, shown and shown.services),
+            ("#detail-related", content.related, shown and shown.related),
+            ("#detail-changes-title", content.changes_title, shown and shown.changes_title),
+            ("#detail-comms", content.comms, shown and shown.comms),
+            ("#detail-playbook", content.playbook, shown and shown.playbook),
+            ("#detail-timeline", content.timeline_text, shown and shown.timeline_text),
+        ):
+            if not isinstance(old, Content) or not new.is_same(old):
+                self.query_one(selector, LazyText).update(new)
+        table = self.query_one("#detail-changes", KeyedTable)
+        table.set_rows(content.change_rows)
+        table.display = bool(content.change_rows)
+        if content.change_rows and (shown is None or shown.incident_id != content.incident_id):
+            # The table keeps its cursor on a row key across updates; another incident starts at the top.
+            table.move_cursor(row=0, animate=False)
+        self._draw_plots(content)
+        self.incident, self.checklist = content.incident, content.checklist
+        self.timeline, self.changes = list(content.timeline), list(content.changes)
+        if content.incident is None:
             self.query_one("#detail-header", Static).update(plain(f"There is no incident #{self.incident_id}"))
+            self.query_one("#detail-review", LazyText).update("")
             return
-        timeline = ledger.timeline(self.incident_id)
-        self.incident = incident
-        self.checklist = load_checklist(ledger, self.incident_id)
-        if timeline != self.timeline or not self.timeline:
-            self.timeline = timeline
-            self.query_one("#detail-timeline", Static).update(sections.timeline(timeline))
-        self.query_one("#detail-playbook", Static).update(sections.playbook(self.checklist))
         self._draw_header()
-        self._draw_context()
 
     def _now(self) -> datetime:
         return self.hub.clock()
@@ -176,82 +194,27 @@ class IncidentDetailScreen(Screen[None]):
         if text.plain != self._header_text:
             self._header_text = text.plain
             self.query_one("#detail-header", Static).update(text)
-            self.query_one("#detail-review", Static).update(sections.review(self.incident, clocks))
+            self.query_one("#detail-review", LazyText).update(sections.review(self.incident, clocks))
 
-    def _draw_context(self) -> None:
-        """Services, plots, related items and changes: redrawn when a new poll arrived."""
-        incident, view = self.incident, self.hub.view
-        assert incident is not None
-        key = (view.assessment, view.related, incident.services, incident.resources, incident.started_at)
-        if key == self._context_for:
+    def _draw_plots(self, content: DetailContent) -> None:
+        # `display`, not a class: a class change restyles the plots' subtree on every open.
+        self.query_one("#detail-plots", Horizontal).display = bool(content.plots)
+        if not content.plots:
             return
-        self._context_for = key
-        assessment, index = view.assessment, view.related
-        healths = [assessment.system.service(s) if assessment else None for s in incident.services]
-        self.query_one("#detail-services", Static).update(sections.services(incident, healths))
-        self.query_one("#detail-related", Static).update(
-            sections.related(index.related(incident) if index is not None else None)
-        )
-        cls = self.hub.cfg.incidents.classes.get(incident.incident_class)
-        self.query_one("#detail-comms", Static).update(sections.communication(incident, cls))
-        self.changes = index.changes_before(incident) if index is not None else []
-        rows: list[tuple[str, list[Cell]]] = [
-            (
-                link.change.id,
-                [
-                    f"{link.change.when:%H:%M:%S}",
-                    link.change.api,
-                    link.change.who,
-                    Text(_overlap(link), style="bold" if link.score else "dim", end=""),
-                    ", ".join(link.change.resources[:3]),
-                ],
-            )
-            for link in self.changes
-        ]
-        table = self.query_one("#detail-changes", KeyedTable)
-        table.set_rows(rows)
-        table.display = bool(rows)
-        window = index.window if index is not None else CHANGE_LOOKBACK
-        self.query_one("#detail-changes-title", Static).update(_changes_title(bool(rows), window))
-        self._draw_plots()
-
-    def _draw_plots(self) -> None:
-        incident, view = self.incident, self.hub.view
-        assert incident is not None
-        box = self.query_one("#detail-plots", Horizontal)
-        assessment, index = view.assessment, view.related
-        health = assessment.system.service(incident.services[0]) if assessment and incident.services else None
-        window = index.window if index is not None else CHANGE_LOOKBACK
-        start, end = incident.started_at - window, max(self._now(), incident.started_at)
-        plots = service_plots(health, start, end)
-        box.set_class(not any(p.xs for p in plots), "-empty")
-        markers = [Marker(incident.started_at.timestamp(), "start")]
-        if index is not None:
-            mine, labelled = set(index.resources_of(incident)), incident.started_at.timestamp()
-            for change in index.changes_between(start, end):
-                # Every change is marked; only those touching the incident's services or resources
-                # are named, and a burst (a deploy is several calls) once, so labels stay readable.
-                x, label = change.when.timestamp(), ""
-                touches = change.service in incident.services or mine.intersection(change.resources)
-                if touches and abs(x - labelled) > MARKER_GAP_S:
-                    label, labelled = _api_name(change), x
-                markers.append(Marker(x, label))
-        for widget, data in zip(self.query(PlotextPlot), plots, strict=False):
+        for widget, data in zip_longest(self.query(PlotextPlot), content.plots):
+            if widget is None:
+                break
+            if data is None:  # one KPI only: the other plot must not keep another incident's data
+                widget.title = ""
+                widget.set_series([])
+                continue
             widget.title = data.title
-            thresholds = [Threshold(data.target, "target", "target")] if data.target is not None else []
-            if data.alert is not None:
-                thresholds.append(Threshold(data.alert, "alert", "alert"))
-            series: list[tuple[str, tuple[float, ...], tuple[float, ...]]] = [(data.label, data.xs, data.ys)]
-            start_x = incident.started_at.timestamp()
-            if data.xs and start_x > data.xs[-1]:
-                # CloudWatch publishes minutes late, so the start is often past the last point and the
-                # plot's x range (which follows the data) would hide its marker: draw it as a line.
-                series.append(("start", (start_x, start_x), (min(data.ys), max(data.ys))))
-            widget.set_series(series, thresholds=thresholds, markers=markers)
+            widget.set_series(data.series, thresholds=data.thresholds, markers=data.markers)
 
     # --- keys -------------------------------------------------------------------------------
 
     def action_back(self) -> None:
+        hold_gc_until_painted(self)  # a collection due now runs after the list is painted
         self.app.pop_screen()
 
     def action_scroll(self, direction: str) -> None:
@@ -344,23 +307,6 @@ class IncidentDetailScreen(Screen[None]):
             f"Export failed: {text}", severity="error", timeout=15, markup=False))
 
 
-def _overlap(link: Link) -> str:
-    """``same service + resource``, ``same resource``, ``timing only`` (the names are in the row)."""
-    parts = (["same service"] if link.shared_services else []) + (["resource"] if link.shared_resources else [])
-    if parts == ["resource"]:
-        return "same resource"
-    return " + ".join(parts) or "timing only"
-
-
-def _changes_title(found: bool, window: timedelta = CHANGE_LOOKBACK) -> Text:
-    minutes = int(window.total_seconds() // 60)
-    title = sections.heading(f"Changes in the {minutes} minutes before the start",
-                             "most overlapping first · tab: select · enter: show" if found else "")
-    if not found:
-        title.append("\nnone found in CloudTrail", style="dim")
-    return title
-
-
 SCREEN_NAME = "incident-detail"
 
 
@@ -385,3 +331,17 @@ def open_incident(app: App[Any], hub: IncidentHub, incident_id: int) -> Incident
     if not detail.is_current:
         app.push_screen(detail)
     return detail
+
+
+def warm_up(app: App[Any], hub: IncidentHub, incident_id: int) -> None:
+    """Compose, style and lay out the detail screen now, without showing it.
+
+    A screen is composed when first pushed: pushed and popped in one go (no frame is drawn in
+    between), it is ready, and the first `enter` costs what later ones do. Only from the main
+    screen (nothing else on top), and once.
+    """
+    if app.is_screen_installed(SCREEN_NAME) or len(app.screen_stack) != 1:
+        return
+    app.install_screen(IncidentDetailScreen(hub, incident_id), SCREEN_NAME)
+    app.push_screen(SCREEN_NAME)
+    app.pop_screen()
