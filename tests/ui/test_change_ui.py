@@ -127,9 +127,14 @@ async def test_setting_a_category_and_ticking_the_checklist_are_saved(
         names = list(cfg.changes.categories)
         app.screen.query_one(OptionList).highlighted = names.index("emergency")
         app.screen.query_one(Input).focus()
-        await pilot.press(*"rollback hotfix", "enter")
+        await pilot.press("enter")  # no reason yet: refused in words, nothing saved, the dialog stays
         ledger = app.incident_hub.ledger
         assert ledger is not None
+        error = app.screen.query_one("#dialog-error")
+        await wait_for(pilot, lambda: "give a reason (it is recorded with the category)" in str(error.render()),
+                       "the refusal")
+        assert ledger.change_override(deploy.id) is None and app.screen.query(OptionList)
+        await pilot.press(*"rollback hotfix", "enter")
         await wait_for(pilot, lambda: ledger.change_override(deploy.id) is not None, "the saved category")
         detail = app.screen
         assert isinstance(detail, ChangeDetailScreen)

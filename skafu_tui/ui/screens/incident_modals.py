@@ -62,6 +62,56 @@ class SavingDialog(ModalScreen[T | None], Generic[T]):
         self.saving = False
         self.query_one("#dialog-error", Static).update(plain(f"Not saved: {text}"))
 
+
+class PickReasonDialog(SavingDialog[T]):
+    """Pick one of a list, give a reason: the choice is saved with the reason (class overrides,
+    change categories). Subclasses give the choices and :meth:`commit` the pair."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="PickReasonDialog") + "PickReasonDialog OptionList { height: auto; }"
+
+    noun = "a choice"
+    """What is picked, for the error lines: "a class", "a category"."""
+
+    def __init__(self, hub: IncidentHub, title: str, choices: list[tuple[str, str]], current: str | None) -> None:
+        super().__init__(hub)
+        self.title_text = title
+        self.choices = choices
+        """(id, label) in display order."""
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield OptionList(*(Option(plain(label), id=choice) for choice, label in self.choices), id="choices")
+            yield Input(placeholder="reason (required)", id="reason")
+            yield self.error_line()
+            yield Static(plain("↑/↓ pick, enter: to the reason   enter in reason: save   esc: cancel"),
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        picker = self.query_one(OptionList)
+        ids = [choice for choice, _ in self.choices]
+        if self.current in ids:
+            picker.highlighted = ids.index(self.current)
+        picker.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        picker = self.query_one(OptionList)
+        if picker.highlighted is None:
+            self._failed(f"pick {self.noun}")
+            return
+        reason = event.value.strip()
+        if not reason:
+            self._failed(f"give a reason (it is recorded with the {self.noun.split()[-1]})")
+            return
+        self.commit(self.choices[picker.highlighted][0], reason)
+
+    def commit(self, choice: str, reason: str) -> None:
+        raise NotImplementedError
+
     def action_cancel(self) -> None:
         if not self.saving:
             self.dismiss(None)
@@ -117,55 +167,28 @@ class NoteDialog(SavingDialog[Note]):
         self.save(lambda ledger: ledger.add_note(incident_id, text))
 
 
-class OverrideDialog(SavingDialog[Incident]):
+class OverrideDialog(PickReasonDialog[Incident]):
     """Pick a class, give a reason: the override is recorded with both."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="OverrideDialog") + "OverrideDialog OptionList { height: auto; }"
+    noun = "a class"
 
     def __init__(self, hub: IncidentHub, incident: Incident, cfg: Incidents) -> None:
-        super().__init__(hub)
+        names = cfg.ordered_classes()
+        super().__init__(
+            hub,
+            f"Override the class of #{incident.id} (now {incident.incident_class})",
+            [(name, f"{name}  {cfg.classes[name].description}") for name in names],
+            incident.incident_class,
+        )
         self.incident = incident
         self.cfg = cfg
-        self.class_names = cfg.ordered_classes()
 
-    def compose(self) -> ComposeResult:
-        options = [
-            Option(plain(f"{name}  {self.cfg.classes[name].description}"), id=name) for name in self.class_names
-        ]
-        with Vertical():
-            yield Static(
-                plain(f"Override the class of #{self.incident.id} (now {self.incident.incident_class})"),
-                classes="dialog-title",
-            )
-            yield OptionList(*options, id="classes")
-            yield Input(placeholder="reason (required)", id="reason")
-            yield self.error_line()
-            yield Static(plain("↑/↓ pick, enter: to the reason   enter in reason: save   esc: cancel"),
-                         classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        picker = self.query_one(OptionList)
-        if self.incident.incident_class in self.class_names:
-            picker.highlighted = self.class_names.index(self.incident.incident_class)
-        picker.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#reason", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        picker = self.query_one(OptionList)
-        if picker.highlighted is None:
-            self._failed("pick a class")
-            return
-        new_class, reason, incident_id = self.class_names[picker.highlighted], event.value.strip(), self.incident.id
-        if not reason:
-            self._failed("give a reason (it is recorded with the override)")
-            return
-        engine = self.hub.engine
+    def commit(self, choice: str, reason: str) -> None:
+        engine, incident_id = self.hub.engine, self.incident.id
         if engine is None:
             self._failed("incidents are not recorded")
             return
-        self.save(lambda _ledger: engine.override_class(incident_id, new_class, reason))
+        self.save(lambda _ledger: engine.override_class(incident_id, choice, reason))
 
 
 class ChangeEventDialog(ModalScreen[None]):
