@@ -6,8 +6,9 @@ The names below are imported on first use, so a module that needs only part of t
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from skafu_tui.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from skafu_tui.assess.alerts import Alert
@@ -30,10 +31,4 @@ _WHERE = {
 __all__ = ["Alert", "Assessment", "Breach", "Check", "Health", "KpiReading", "Level", "Series", "assess"]
 
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE, globals())

@@ -9,8 +9,9 @@ dashboard paints its first frame before it needs it (see :mod:`skafu_tui.config.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from skafu_tui.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from skafu_tui.config.loader import LoadedConfig, load_config, parse_config
@@ -58,10 +59,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE, globals())

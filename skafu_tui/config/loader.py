@@ -7,15 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from skafu_tui.config.locate import (
-    APP_NAME,
-    ENV_VAR,
-    ConfigOrigin,
-    find_config_path,
-    locate_config,
-    packaged_config_path,
-    user_config_path,
-)
+from skafu_tui.config.locate import ConfigOrigin, locate_config
 from skafu_tui.config.models import Config, ConsistencyError
 from skafu_tui.config.problems import (
     ConfigError,
@@ -27,18 +19,7 @@ from skafu_tui.config.problems import (
 )
 from skafu_tui.config.yaml_source import YamlSyntaxError, parse_yaml
 
-__all__ = [
-    "APP_NAME",
-    "ENV_VAR",
-    "ConfigOrigin",
-    "LoadedConfig",
-    "find_config_path",
-    "load_config",
-    "locate_config",
-    "packaged_config_path",
-    "parse_config",
-    "user_config_path",
-]
+__all__ = ["LoadedConfig", "load_config", "parse_config"]
 
 @dataclass(frozen=True)
 class LoadedConfig:

@@ -14,6 +14,7 @@ from skafu_tui.ui.screens.confirm import ConfirmScreen
 from skafu_tui.ui.screens.help import HelpScreen
 from skafu_tui.ui.screens.sources import SourcesScreen
 from tests.ui.conftest import FROZEN_NOW, wait_for_data
+from tests.ui.incident_helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,13 +54,14 @@ async def test_s_lists_sources_with_state_and_age(make_app, recorded_snapshot):
         app.feed(recorded_snapshot)
         await wait_for_data(app, pilot)
         await pilot.press("s")
-        assert isinstance(app.screen, SourcesScreen)
+        # Under load the push can land a frame after the key: wait for it rather than race it.
+        await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen), "the sources screen")
         from widgets.keyed_table import KeyedTable
 
         table = app.screen.query_one(KeyedTable)
         assert set(table.source_keys) == {s.name for s in app.assessment.sources}
         await pilot.press("escape")
-        assert not isinstance(app.screen, SourcesScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, SourcesScreen), "back to the panes")
 
 
 async def test_command_palette_offers_every_app_action(make_app, recorded_snapshot):
