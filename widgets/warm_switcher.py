@@ -22,12 +22,14 @@ from textual.widgets import ContentSwitcher
 
 __all__ = ["WarmSwitcher"]
 
+_WARM_LAYER = "warm-switcher-warming"
+
 
 class WarmSwitcher(ContentSwitcher):
     """A ``ContentSwitcher`` with :meth:`warm_up`.
 
-    Children's position, offset, width and height come from CSS: a warm-up sets them inline and
-    clears them afterwards.
+    Children's layer, position, offset, width and height come from CSS: a warm-up sets them inline
+    and clears them afterwards.
     """
 
     def __init__(self, *children: Widget, initial: str | None = None, id: str | None = None) -> None:
@@ -49,6 +51,9 @@ class WarmSwitcher(ContentSwitcher):
             return
         for child in self._warming:
             styles = child.styles
+            # A layer of their own: each layer is laid out apart, so the warming children (each
+            # the container's full size) take no height from the shown child's share.
+            styles.layer = _WARM_LAYER
             styles.position = "absolute"
             styles.offset = ("100vw", 0)
             styles.width = "100%"
@@ -77,7 +82,7 @@ class WarmSwitcher(ContentSwitcher):
 
     def _restore(self, child: Widget) -> None:
         styles = child.styles
-        for rule in ("position", "offset", "width", "height"):
+        for rule in ("layer", "position", "offset", "width", "height"):
             styles.clear_rule(rule)
         child.display = child.id == self.current
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -156,3 +157,39 @@ async def test_a_switch_during_a_warm_up_leaves_the_other_cards_warming() -> Non
         deck.current = "three"
         await wait_for(pilot, lambda: "third card top" in screen_text(pilot))
         assert counted(app, "three").renders == 1
+
+
+class SizeLoggingCard(Card):
+    """A card that logs every size layout gives it."""
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(label, id=id)
+        self.sizes: list[tuple[int, int]] = []
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.sizes.append((event.size.width, event.size.height))
+
+
+class LoggingDeckApp(App[None]):
+    def compose(self) -> ComposeResult:
+        with WarmSwitcher(initial="one", id="deck"):
+            yield SizeLoggingCard("first card", id="one")
+            yield Card("second card", id="two")
+            yield Card("third card", id="three")
+
+
+async def test_the_shown_card_keeps_its_whole_size_through_a_warm_up() -> None:
+    app = LoggingDeckApp()
+    async with app.run_test(size=(50, 10)) as pilot:
+        deck = app.query_one(WarmSwitcher)
+        shown = app.query_one("#one", SizeLoggingCard)
+        await pilot.pause()
+        full = (deck.size.width, deck.size.height)
+        assert shown.sizes and shown.sizes[-1] == full
+        shown.sizes.clear()
+        deck.warm_up()
+        while deck.warm_ups == 0:
+            await pilot.pause(0.005)
+            assert "first card top" in screen_text(pilot)  # never squeezed off the screen, not one frame
+        await pilot.pause()
+        assert all(size == full for size in shown.sizes), shown.sizes
