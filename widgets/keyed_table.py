@@ -23,6 +23,7 @@ from textual.reactive import var
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, Row, RowKey
 
+from widgets.look_cache import LookCachedTable
 from widgets.text import inert, one_line
 
 __all__ = ["Cell", "ColumnSpec", "KeyedTable", "TableChanges"]
@@ -73,7 +74,7 @@ def _width(text: Text) -> int:
     return cell_len(plain)
 
 
-class KeyedTable(DataTable[Any]):
+class KeyedTable(LookCachedTable):
     """A ``DataTable`` whose rows are replaced wholesale by key with :meth:`set_rows`, updated in place.
 
     - Rows keep the order given; new rows appear, vanished rows go, changed cells update.

@@ -27,6 +27,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -161,6 +162,14 @@ class SkafuApp(App[None]):
         self._mount_timer: Timer | None = None
         if cfg is not None:
             self._make_hub(cfg)
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__name__ != "LinuxDriver":
+            return driver  # headless (tests), Windows, or a driver chosen with TEXTUAL_DRIVER
+        from skafu_tui.ui.terminal_driver import DirectWriteDriver
+
+        return DirectWriteDriver
 
     @property
     def cfg(self) -> Config:
