@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widget import Widget
 from textual.widgets import DataTable
 
@@ -35,6 +35,23 @@ class LookCachedTable(DataTable[Any]):
         self._sized: tuple[Size, Size] | None = None
         self.cache_keeps = 0
         """How often a style update kept the caches (for tests and diagnostics)."""
+
+    def warm_focused_look(self) -> None:
+        """Render the visible lines as they look focused, without taking the focus.
+
+        For a table about to be shown (see :class:`~widgets.warm_switcher.WarmSwitcher`): the
+        showing moves the focus to it, and its focused cells are then served from the cache.
+        """
+        width, height = self.size
+        if self.has_focus or not self.focusable or not width or not height:
+            return
+        # Only the pseudo-class moves (styles re-read for it and back, synchronously): the
+        # screen's focus stays where it is and no Focus or Blur event is sent.
+        self.has_focus = True
+        try:
+            self.render_lines(Region(0, 0, width, height))
+        finally:
+            self.has_focus = False
 
     def _on_resize(self, event: events.Resize) -> None:
         # Textual sends Resize to every widget shown again, at the same size: DataTable answers any

@@ -20,6 +20,8 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
+from widgets.look_cache import LookCachedTable
+
 __all__ = ["WarmSwitcher"]
 
 _WARM_LAYER = "warm-switcher-warming"
@@ -71,6 +73,8 @@ class WarmSwitcher(ContentSwitcher):
                     region = widget.region
                     if region.width and region.height:
                         widget.render_lines(Region(0, 0, region.width, region.height))
+                        if isinstance(widget, LookCachedTable):
+                            widget.warm_focused_look()  # a showing focuses a table: draw that look too
             self._restore(child)
         self.warm_ups += 1
         self._done()

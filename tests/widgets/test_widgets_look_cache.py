@@ -112,3 +112,26 @@ async def test_showing_a_table_again_at_the_same_size_reuses_its_cells() -> None
         b.styles.width = 40
         await settle(pilot)
         assert b.cells_rendered > 0
+
+
+async def test_a_warmed_focused_look_serves_the_first_focus_without_taking_the_focus() -> None:
+    app = TwoTables()
+    async with app.run_test(size=(60, 24)) as pilot:
+        a, b = app.query_one("#a", CountingTable), app.query_one("#b", CountingTable)
+        await wait_for(pilot, lambda: b.row_count == len(ROWS))
+        a.focus()
+        await settle(pilot)
+        b.display = False  # shown again below at the same size: its showing draws nothing new
+        await settle(pilot)
+        b.display = True
+        await settle(pilot)
+        blurred = cursor_style(app, b)
+        b.warm_focused_look()
+        assert app.focused is a and not b.has_focus  # nothing moved
+        await settle(pilot)
+        assert cursor_style(app, b) == blurred
+        b.cells_rendered = 0
+        b.focus()
+        await settle(pilot)
+        assert b.cells_rendered == 0
+        assert cursor_style(app, b) != blurred  # the focused look, from the cache
