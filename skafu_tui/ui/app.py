@@ -67,6 +67,9 @@ PARTIAL_EVERY_S = 0.25
 MOUNT_PANES_AFTER_S = 3.0
 """The panes besides the overview are mounted once every source has reported its first poll, or
 this long after the config loaded, whichever is first: not while the first polls need the CPU."""
+GC_PAUSE_MAX_S = 10.0
+"""Automatic collection, paused for a hidden-pane warm-up, resumes after this long even if the
+warm-up has not finished (a screen pushed over the panes stops it until it is uncovered)."""
 
 
 def utcnow() -> datetime:
@@ -145,6 +148,8 @@ class SkafuApp(App[None]):
         self.assessment: Assessment | None = None
         self.active_pane = PANES[0][0]
         self._gc_frozen = False
+        self._gc_resume: Timer | None = None
+        """Set while automatic collection is paused for a warm-up (it resumes on this timer at the latest)."""
         self._warmed = False
         self._rewarm_timer: Timer | None = None
         self._prepare_queue: list[Pane] = []
@@ -379,6 +384,7 @@ class SkafuApp(App[None]):
             self.incident_hub.apply(message)
 
     def on_unmount(self) -> None:
+        self._resume_gc()  # a warm-up cut short by the exit must not leave the collector off
         if self.incident_hub is not None:
             self.incident_hub.close()
 
@@ -423,9 +429,30 @@ class SkafuApp(App[None]):
             # what a second one does (sizes known, unchanged widgets' lines cached). Not while
             # another screen covers the panes: they are not laid out then (the next poll retries).
             self._warmed = True
-            self.screen_stack[0].query_one(WarmSwitcher).warm_up(on_done=self._freeze_gc)
-        else:
-            self._freeze_gc()
+            self._pause_gc_for_warm_up()
+            self.screen_stack[0].query_one(WarmSwitcher).warm_up(on_done=self._after_warm_up)
+        elif self._gc_resume is None:
+            self._freeze_gc()  # not while a warm-up runs: it freezes when done
+
+    def _pause_gc_for_warm_up(self) -> None:
+        # The warm-up allocates a lot and, with the large state, each full collection it triggered
+        # took 35-200 ms (eight of them in one warm-up): a key pressed meanwhile waited for them.
+        # Paused, the warm-up's objects stay young and one young collection sorts them at the end.
+        if gc.isenabled():
+            gc.disable()
+            self._gc_resume = self.set_timer(GC_PAUSE_MAX_S, self._resume_gc)
+
+    def _resume_gc(self) -> None:
+        if self._gc_resume is not None:
+            self._gc_resume.stop()
+            self._gc_resume = None
+            gc.enable()
+
+    def _after_warm_up(self) -> None:
+        if self._gc_resume is not None:
+            self._resume_gc()
+            gc.collect(0)  # the warm-up's garbage, all of it young: a quick collection
+        self._freeze_gc()
 
     def _freeze_gc(self) -> None:
         if not self._gc_frozen:

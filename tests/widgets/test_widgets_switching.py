@@ -193,3 +193,38 @@ async def test_the_shown_card_keeps_its_whole_size_through_a_warm_up() -> None:
             assert "first card top" in screen_text(pilot)  # never squeezed off the screen, not one frame
         await pilot.pause()
         assert all(size == full for size in shown.sizes), shown.sizes
+
+
+class BigCard(Vertical):
+    DEFAULT_CSS = "BigCard { height: 1fr; }"
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        for row in range(8):
+            yield Static(" ".join(f"{self.label}-{row}-{i}" for i in range(40)))
+
+
+class ManyCardsApp(App[None]):
+    def compose(self) -> ComposeResult:
+        with WarmSwitcher(initial="card-0", id="deck"):
+            for n in range(12):
+                yield BigCard(f"card {n}", id=f"card-{n}")
+
+
+async def test_a_switch_lands_between_warm_up_slices_not_after_the_warm_up() -> None:
+    app = ManyCardsApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        deck = app.query_one(WarmSwitcher)
+        await pilot.pause()
+        deck.warm_up()
+        await wait_for(pilot, lambda: deck.slices > 0)
+        deck.current = "card-11"  # queued last for warming
+        await wait_for(pilot, lambda: "card 11-0-0" in screen_text(pilot))
+        assert deck.warm_ups == 0  # shown while the others were still warming
+        await wait_for(pilot, lambda: deck.warm_ups == 1)
+        assert deck.slices > 1  # the warm-up gave the loop back between slices
+        assert [card.id for card in deck.children if card.display] == ["card-11"]
+        assert all(not card.styles.has_rule("offset") for card in deck.children)  # all put back
