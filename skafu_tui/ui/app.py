@@ -21,7 +21,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -30,15 +29,16 @@ from textual.css.query import NoMatches
 from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from skafu_tui.assess.freshness import all_freshness
 from skafu_tui.snapshot import SourceStatus
 from skafu_tui.ui.gc_hold import hold_gc_until_painted
 from skafu_tui.ui.header import HeaderClock, SourcesBar, StatusHeader
+from skafu_tui.ui.idle_prep import IdlePrep
 from skafu_tui.ui.keys import APP_BINDINGS, PANES
 from skafu_tui.ui.messages import AssessmentReady, SessionStatus, SnapshotReady
+from skafu_tui.ui.pane_tabs import PaneTabs
 from skafu_tui.ui.panes import PANE_CLASSES
 from skafu_tui.ui.panes.base import Pane
 from skafu_tui.ui.screens.confirm import ConfirmScreen
@@ -67,9 +67,6 @@ PARTIAL_EVERY_S = 0.25
 MOUNT_PANES_AFTER_S = 3.0
 """The panes besides the overview are mounted once every source has reported its first poll, or
 this long after the config loaded, whichever is first: not while the first polls need the CPU."""
-GC_PAUSE_MAX_S = 10.0
-"""Automatic collection, paused for a hidden-pane warm-up, resumes after this long even if the
-warm-up has not finished (a screen pushed over the panes stops it until it is uncovered)."""
 
 
 def utcnow() -> datetime:
@@ -79,36 +76,6 @@ def utcnow() -> datetime:
 def _has_pending(snapshot: Snapshot) -> bool:
     """Some source not polled yet (the poll process is starting)."""
     return any(s.status is SourceStatus.PENDING for s in snapshot.sources.values())
-
-
-class PaneTabs(Widget):
-    """`1 Overview  2 Health …` with the shown pane highlighted."""
-
-    DEFAULT_CSS = """
-    PaneTabs { height: 1; padding: 0 1; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.keys = {pane: key for pane, _, key in PANES}
-        self.active = PANES[0][0]
-
-    def show_active(self, active: str) -> None:
-        if active != self.active:
-            self.active = active
-            self.refresh()  # one fixed-height line: a repaint, never a layout pass
-
-    def render(self) -> Text:
-        width = self.content_region.width or 80
-        full = sum(len(title) + len(key) + 4 for _, title, key in PANES)
-        text = Text(no_wrap=True, end="")
-        for pane, title, key in PANES:
-            # Too narrow for every title: the shown pane keeps its title, the others their key.
-            shown = title if full <= width or pane == self.active else title[:3]
-            label = f" {self.keys.get(pane, key)} {shown} "
-            text.append(label, style="bold reverse" if pane == self.active else "")
-            text.append(" " if full <= width else "")
-        return text
 
 
 class SkafuApp(App[None]):
@@ -147,12 +114,8 @@ class SkafuApp(App[None]):
         self.snapshot: Snapshot | None = None
         self.assessment: Assessment | None = None
         self.active_pane = PANES[0][0]
-        self._gc_frozen = False
-        self._gc_resume: Timer | None = None
-        """Set while automatic collection is paused for a warm-up (it resumes on this timer at the latest)."""
-        self._warmed = False
-        self._rewarm_timer: Timer | None = None
-        self._prepare_queue: list[Pane] = []
+        self.idle_prep = IdlePrep(self, lambda: self.screen_stack[0].query_one(WarmSwitcher))
+        """The hidden panes' drawing and warm-up, and the collector around them."""
         self.paused = False
         self.unacknowledged: Callable[[], int] = lambda: 0
         """How many open incidents nobody acknowledged (the quit confirmation asks when > 0)."""
@@ -287,7 +250,7 @@ class SkafuApp(App[None]):
         if self.assessment is not None:
             # The new panes need the data shown, and the one-time warm-up (hidden panes drawn and
             # laid out, then gc.freeze) ran without them: assess the latest again to run it for them.
-            self._warmed = self._gc_frozen = False
+            self.idle_prep.panes_added()
             self._pending_snapshot = self._pending_snapshot or self._assessed_snapshot
             self._assess_next()
 
@@ -384,7 +347,7 @@ class SkafuApp(App[None]):
             self.incident_hub.apply(message)
 
     def on_unmount(self) -> None:
-        self._resume_gc()  # a warm-up cut short by the exit must not leave the collector off
+        self.idle_prep.close()
         if self.incident_hub is not None:
             self.incident_hub.close()
 
@@ -403,64 +366,10 @@ class SkafuApp(App[None]):
         panes = list(self.screen_stack[0].query(Pane))
         for pane in panes:
             pane.show_data(assessment, message.snapshot, now)
-        # Hidden panes draw too, one at a time when the loop is idle, so switching to one only
-        # lays it out: a pane's first draw (tables, plots' data) is what made first visits slow.
-        queued = not self._prepare_queue
-        self._prepare_queue = [p for p in panes if not p.shown]
-        if self._prepare_queue and queued:
-            self.set_timer(0.05, self._prepare_next)
+        self.idle_prep.queue(panes)
         if self.session is not None:
             hot = [s.name for s in assessment.system.services if s.status.value != "healthy"]
             self.session.set_hot_services(hot)
-
-    def _prepare_next(self) -> None:
-        if not self.screen_stack:
-            return  # shutting down
-        queue = self._prepare_queue
-        if queue:
-            pane = queue.pop(0)
-            if not pane.shown:
-                pane.prepare()
-        if queue:
-            self.set_timer(0.05, self._prepare_next)
-            return
-        if not self._warmed and self.screen is self.screen_stack[0]:
-            # Every hidden pane laid out and rendered off screen once: a first visit then costs
-            # what a second one does (sizes known, unchanged widgets' lines cached). Not while
-            # another screen covers the panes: they are not laid out then (the next poll retries).
-            self._warmed = True
-            self._pause_gc_for_warm_up()
-            self.screen_stack[0].query_one(WarmSwitcher).warm_up(on_done=self._after_warm_up)
-        elif self._gc_resume is None:
-            self._freeze_gc()  # not while a warm-up runs: it freezes when done
-
-    def _pause_gc_for_warm_up(self) -> None:
-        # The warm-up allocates a lot and, with the large state, each full collection it triggered
-        # took 35-200 ms (eight of them in one warm-up): a key pressed meanwhile waited for them.
-        # Paused, the warm-up's objects stay young and one young collection sorts them at the end.
-        if gc.isenabled():
-            gc.disable()
-            self._gc_resume = self.set_timer(GC_PAUSE_MAX_S, self._resume_gc)
-
-    def _resume_gc(self) -> None:
-        if self._gc_resume is not None:
-            self._gc_resume.stop()
-            self._gc_resume = None
-            gc.enable()
-
-    def _after_warm_up(self) -> None:
-        if self._gc_resume is not None:
-            self._resume_gc()
-            gc.collect(0)  # the warm-up's garbage, all of it young: a quick collection
-        self._freeze_gc()
-
-    def _freeze_gc(self) -> None:
-        if not self._gc_frozen:
-            self._gc_frozen = True
-            # Everything built so far (modules, config, every pane's widgets and their warmed render
-            # caches) lives as long as the app: out of the collector's sight, a full collection no
-            # longer walks it (~50 ms at normal state, hundreds with the large state).
-            gc.freeze()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -468,12 +377,7 @@ class SkafuApp(App[None]):
         await super().on_event(event)
 
     def on_resize(self) -> None:
-        # New sizes: hidden panes are re-warmed once the resize has settled and the loop is idle.
-        self._warmed = False
-        if self.assessment is not None and not self._prepare_queue:
-            if self._rewarm_timer is not None:
-                self._rewarm_timer.stop()
-            self._rewarm_timer = self.set_timer(0.5, self._prepare_next)
+        self.idle_prep.resized(has_data=self.assessment is not None)
 
     def _tick(self) -> None:
         now = self.now()
