@@ -36,20 +36,20 @@ class LookCachedTable(DataTable[Any]):
         self.cache_keeps = 0
         """How often a style update kept the caches (for tests and diagnostics)."""
 
-    def warm_focused_look(self) -> None:
-        """Render the visible lines as they look focused, without taking the focus.
+    def warm_focused_look(self, crop: Region | None = None) -> None:
+        """Render ``crop`` (default: the whole widget) as it looks focused, without taking the focus.
 
         For a table about to be shown (see :class:`~widgets.warm_switcher.WarmSwitcher`): the
         showing moves the focus to it, and its focused cells are then served from the cache.
         """
-        width, height = self.size
-        if self.has_focus or not self.focusable or not width or not height:
+        crop = crop if crop is not None else Region(0, 0, *self.size)
+        if self.has_focus or not self.focusable or not crop:
             return
         # Only the pseudo-class moves (styles re-read for it and back, synchronously): the
         # screen's focus stays where it is and no Focus or Blur event is sent.
         self.has_focus = True
         try:
-            self.render_lines(Region(0, 0, width, height))
+            self.render_lines(crop)
         finally:
             self.has_focus = False
 
