@@ -2,8 +2,10 @@
 
 Clients are made once per (account, region, service) and held in an ``AsyncExitStack`` for the
 app's lifetime: adaptive retry keeps its rate-limiter state in the client, and the first client
-of a service costs ~190 ms of model loading. Every client gets the read-only guard, the API-call
-meter and the error tagging hook before it is handed out.
+of a service costs ~20 ms of CPU (model parsing, class building). The models are parsed lean
+(:mod:`skafu_tui.aws.lean_models`) and every client of a pool shares one TLS context
+(:mod:`skafu_tui.aws.tls`). Every client gets the read-only guard, the API-call meter and the
+error tagging hook before it is handed out.
 
 aiobotocore is imported inside methods only: importing this module is free.
 """
@@ -11,7 +13,6 @@ aiobotocore is imported inside methods only: importing this module is free.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from skafu_tui.aws.errors import SERVICE_KEY
+from skafu_tui.aws.lean_models import use_lean_models
 from skafu_tui.aws.pricing import ApiMeter
 from skafu_tui.aws.ratelimit import RateLimiter
 from skafu_tui.aws.readonly import guard_client
+from skafu_tui.aws.tls import shared_tls_session_class
 from skafu_tui.models import Identity
 
 if TYPE_CHECKING:
@@ -114,18 +117,6 @@ def tag_error_service(http_response: Any, parsed: Any, model: Any, **_: Any) -> 
         parsed.setdefault("ResponseMetadata", {})[SERVICE_KEY] = str(model.service_model.service_name)
 
 
-def _warm(session: Any, service: str) -> None:
-    """Load into the session's loader cache the model files ``create_client`` reads."""
-    from botocore.exceptions import DataNotFoundError
-
-    loader = session.get_component("data_loader")
-    for path in ("_retry", "endpoints", "partitions", "sdk-default-configuration"):
-        loader.load_data_with_path(path)
-    for kind in ("service-2", "endpoint-rule-set-1", "paginators-1"):
-        with contextlib.suppress(DataNotFoundError):  # a kind this service lacks is simply not cached
-            loader.load_service_model(service, kind)
-
-
 def utc_timestamp(value: Any) -> datetime:
     """botocore timestamp parser: epoch numbers straight to UTC datetimes.
 
@@ -163,6 +154,8 @@ class ClientPool:
         self._session: Any = None
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._create_lock = asyncio.Lock()
+        self._http_session_cls: Any = None
         self._identity: Identity | None = None
         self._identity_lock = asyncio.Lock()
         self._limiters: dict[tuple[str, str], RateLimiter] = {}
@@ -207,7 +200,13 @@ class ClientPool:
         async with lock:
             found = self._clients.get(key)
             if found is None:
-                found = self._clients[key] = await self._create(service, key[1])
+                # One client at a time, in the order the sources ask, each after a turn of the event
+                # loop: creation is ~20 ms of CPU that never yields, so without the turn every source
+                # made its client before any request already queued (a second GetMetricData, a
+                # LookupEvents) went out. Threads made it worse: 16 creations fighting for the GIL.
+                async with self._create_lock:
+                    await asyncio.sleep(0)
+                    found = self._clients[key] = await self._create(service, key[1])
             return found
 
     async def _create(self, service: str, region: str) -> Any:
@@ -219,16 +218,16 @@ class ClientPool:
         if self._session is None:
             session = AioSession(profile=s.profile) if s.profile else AioSession()
             session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=utc_timestamp)
+            use_lean_models(session)
             self._session = session
-        # Parsing a service's model files takes 10-200 ms of CPU: do it on a thread, so the event
-        # loop keeps its turns (a single large file still holds the GIL while it parses).
-        await asyncio.to_thread(_warm, self._session, service)
+            self._http_session_cls = shared_tls_session_class()
         config = AioConfig(
             retries={"mode": s.retry_mode, "total_max_attempts": s.max_attempts},
             connect_timeout=s.connect_timeout_s,
             read_timeout=s.read_timeout_s,
             max_pool_connections=s.max_pool_connections,
             user_agent_extra="skafu-tui",
+            http_session_cls=self._http_session_cls,
         )
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if s.endpoint_url:
