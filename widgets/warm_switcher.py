@@ -9,7 +9,8 @@ far less: sizes are unchanged, so nothing resizes and unchanged widgets keep the
 one child after the other, it places the child one viewport to the right of the screen (the
 compositor never renders what is off screen) in a layer of its own (so it takes no room from the
 shown child), at the size it will have when shown, renders what the showing will paint into the
-line caches (a table's focused look too: a showing focuses it), and hides it again. The rendering
+line caches (and the focused look of its first focusable table, which a showing focuses), and
+hides it again. The rendering
 runs in slices of :data:`SLICE_S`, each its own turn of the event loop, so a key pressed meanwhile
 waits for one slice, not for the warm-up (with a large state, the whole of it took 0.9-1.7 s).
 Call it when the app is idle (after the first data, after a terminal resize); a switch meanwhile
@@ -106,6 +107,8 @@ class WarmSwitcher(ContentSwitcher):
         if child is not self._warming:
             return  # shown meanwhile (see watch_current)
         steps: list[Step] = []
+        # The table a showing focuses (the child's first focusable one) is drawn focused too.
+        focused = next((table for table in child.query(LookCachedTable) if table.focusable), None)
         for widget in _displayed(child):
             # Only what the showing will paint: a tall table in a scrolling column may be thousands
             # of lines, of which the screen shows a few dozen.
@@ -116,7 +119,7 @@ class WarmSwitcher(ContentSwitcher):
             for top in range(crop.y, crop.bottom, BAND):
                 band = Region(crop.x, top, crop.width, min(BAND, crop.bottom - top))
                 steps.append(partial(widget.render_lines, band))
-                if isinstance(widget, LookCachedTable):
+                if widget is focused:
                     steps.append(partial(widget.warm_focused_look, band))
         self._steps = steps
         self._run_slice(child)

@@ -9,9 +9,10 @@ sight: they live as long as the app, and a full collection no longer walks them 
 state, hundreds with the large state).
 
 The warm-up allocates a lot: with the large state each full collection it triggered took 35-200 ms
-(eight in one warm-up) and a key pressed meanwhile waited for them. Automatic collection is paused
-for it (the warm-up's objects stay young; one young collection sorts them at the end), and resumes
-after :data:`GC_PAUSE_MAX_S` at the latest, or when the app closes.
+(eight in one warm-up) and a key pressed meanwhile waited for them. Full collections are held off
+for it by the collector's third threshold (young ones go on; a key's hold, see
+:mod:`skafu_tui.ui.gc_hold`, switches collection off and on independently), until the freeze, or
+:data:`GC_PAUSE_MAX_S` at the latest, or the app closing.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ __all__ = ["GC_PAUSE_MAX_S", "IdlePrep"]
 
 PREPARE_EVERY_S = 0.05
 REWARM_AFTER_RESIZE_S = 0.5
+NO_FULL_COLLECTION = 1_000_000_000
+"""A third-generation threshold never reached: young collections go on (they are cheap), full ones wait."""
 GC_PAUSE_MAX_S = 10.0
-"""Automatic collection, paused for a warm-up, resumes after this long even if the warm-up has not
+"""Full collections, paused for a warm-up, resume after this long even if the warm-up has not
 finished (a screen pushed over the panes stops it until it is uncovered)."""
 
 
@@ -45,6 +48,7 @@ class IdlePrep:
         self._warmed = False
         self._frozen = False
         self._gc_resume: Timer | None = None
+        self._thresholds = gc.get_threshold()
         self._rewarm_timer: Timer | None = None
 
     def queue(self, panes: list[Pane]) -> None:
@@ -85,23 +89,27 @@ class IdlePrep:
             # Not while another screen covers the panes: they are not laid out then (the next
             # assessment tries again).
             self._warmed = True
-            if gc.isenabled():
-                gc.disable()
+            if self._gc_resume is None:
+                young, middle, _ = self._thresholds = gc.get_threshold()
+                gc.set_threshold(young, middle, NO_FULL_COLLECTION)
                 self._gc_resume = app.set_timer(GC_PAUSE_MAX_S, self._resume_gc)
             self.switcher().warm_up(on_done=self._warmed_up)
         elif self._gc_resume is None:
             self._freeze()  # not while a warm-up runs: it freezes when done
 
+    @property
+    def full_collections_paused(self) -> bool:
+        """Whether full collections are held off for a warm-up."""
+        return self._gc_resume is not None
+
     def _resume_gc(self) -> None:
         if self._gc_resume is not None:
             self._gc_resume.stop()
             self._gc_resume = None
-            gc.enable()
+            gc.set_threshold(*self._thresholds)
 
     def _warmed_up(self) -> None:
-        if self._gc_resume is not None:
-            self._resume_gc()
-            gc.collect(0)  # the warm-up's garbage, all of it young: a quick collection
+        self._resume_gc()
         self._freeze()
 
     def _freeze(self) -> None:

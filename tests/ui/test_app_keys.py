@@ -155,36 +155,38 @@ async def test_every_key_holds_the_collector_until_its_frame_is_out(make_app, re
         await wait_for(pilot, lambda: not gc_held() and gc.isenabled(), "the collector back on")
 
 
-async def test_the_hidden_pane_warm_up_pauses_the_collector_and_hands_it_back(make_app, recorded_snapshot):
-    """The warm-up allocates a lot: automatic collections during it (35-200 ms each with a large state)
-    would hold up a key pressed meanwhile. It runs with the collector paused; afterwards collection is on
-    again and the start-up objects are frozen out of its sight."""
+async def test_the_hidden_pane_warm_up_holds_off_full_collections_and_hands_them_back(make_app, recorded_snapshot):
+    """The warm-up allocates a lot: full collections during it (35-200 ms each with a large state) would
+    hold up a key pressed meanwhile. None can start while it runs; afterwards the collector's thresholds
+    are as before and the start-up objects are frozen out of its sight."""
     import gc
 
     from widgets.warm_switcher import WarmSwitcher
 
+    before = gc.get_threshold()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         app.feed(recorded_snapshot)
         await wait_for_data(app, pilot)
         deck = app.query_one(WarmSwitcher)
-        paused: list[bool] = []
+        held: list[bool] = []
         for _ in range(500):
             if deck.warm_ups:
                 break
             if deck.slices:
-                paused.append(not gc.isenabled())
+                held.append(gc.get_threshold()[2] > 10**6)
             await pilot.pause(0.005)
-        assert deck.warm_ups >= 1 and paused and all(paused)
-        await wait_for(pilot, lambda: gc.isenabled() and not deck.warming, "the collector back on")
+        assert deck.warm_ups >= 1 and held and all(held)
+        await wait_for(pilot, lambda: gc.get_threshold() == before and not deck.warming, "the thresholds back")
         assert gc.get_freeze_count() > 0
 
 
-async def test_quitting_during_a_warm_up_leaves_the_collector_on(make_app, recorded_snapshot):
+async def test_quitting_during_a_warm_up_gives_the_collector_back(make_app, recorded_snapshot):
     import gc
 
     from widgets.warm_switcher import WarmSwitcher
 
+    before = gc.get_threshold()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         app.feed(recorded_snapshot)
@@ -194,5 +196,5 @@ async def test_quitting_during_a_warm_up_leaves_the_collector_on(make_app, recor
             if deck.warming:
                 break
             await pilot.pause(0.001)
-        assert deck.warming and not gc.isenabled()  # the app closes in the middle of it
-    assert gc.isenabled()
+        assert deck.warming and gc.get_threshold() != before  # the app closes in the middle of it
+    assert gc.get_threshold() == before and gc.isenabled()
