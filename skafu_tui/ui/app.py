@@ -14,6 +14,7 @@ first frame. Started with a Config (tests, replays) it composes every pane at on
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -133,11 +134,11 @@ class SkafuApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
-        if driver.__name__ != "LinuxDriver":
+        if driver.__name__ != "LinuxDriver" or os.environ.get("TEXTUAL_DRIVER"):
             return driver  # headless (tests), Windows, or a driver chosen with TEXTUAL_DRIVER
-        from skafu_tui.ui.terminal_driver import DirectWriteDriver
+        from skafu_tui.ui.terminal_driver import TerminalDriver
 
-        return DirectWriteDriver
+        return TerminalDriver
 
     @property
     def cfg(self) -> Config:
