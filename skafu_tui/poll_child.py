@@ -23,6 +23,7 @@ import threading
 import time
 from typing import IO, TYPE_CHECKING, Any
 
+from skafu_tui.heap import trim_heap
 from skafu_tui.poll_wire import encode, read_message, snapshot_delta
 from skafu_tui.snapshot import SourceStatus
 
@@ -41,19 +42,6 @@ GC_AT_LATEST_S = 60.0
 """The collector, paused for the start-up, runs again after this long even if a source never reported."""
 PARENT_CHECK_S = 1.0
 """How often the child checks that the dashboard still exists (a belt to the pipe's braces)."""
-
-
-def trim_heap() -> None:
-    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; a no-op where it
-    does not exist). Start-up frees several MB (parsed model files, the config's YAML, response
-    bodies) that glibc would otherwise keep for good: ~4 MB of the poll process's RSS."""
-    import ctypes
-
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):  # not glibc (musl, macOS): nothing to trim
-        return
-    trim(0)
 
 
 class Outbox:

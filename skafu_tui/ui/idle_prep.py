@@ -24,6 +24,7 @@ from typing import Any
 from textual.app import App
 from textual.timer import Timer
 
+from skafu_tui.heap import trim_heap
 from skafu_tui.ui.panes.base import Pane
 from widgets.warm_switcher import WarmSwitcher
 
@@ -116,3 +117,5 @@ class IdlePrep:
         if not self._frozen:
             self._frozen = True
             gc.freeze()
+            trim_heap()
+

@@ -16,7 +16,7 @@ from skafu_tui.aws.catalog import OPERATIONS
 from skafu_tui.aws.lean_models import strip_documentation, use_lean_models
 from skafu_tui.aws.session import ClientPool
 from skafu_tui.aws.tls import shared_tls_session_class
-from skafu_tui.poll_child import trim_heap
+from skafu_tui.heap import trim_heap
 
 SERVICES = sorted({service for service, _ in OPERATIONS})
 
