@@ -72,7 +72,10 @@ class PtyProcess:
     def start(self) -> PtyProcess:
         env = dict(os.environ if self.env is None else self.env)
         env.setdefault("TERM", "xterm-256color")
-        env["COLUMNS"], env["LINES"] = str(self.cols), str(self.rows)
+        # The size is the pty's (set below): COLUMNS/LINES would pin it, and the child would ignore
+        # every resize (shutil.get_terminal_size, which Textual asks on SIGWINCH, prefers them).
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
         self.started_at = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # child

@@ -96,7 +96,8 @@ def _windows(run: IdleRun, app: PtyProcess, bare: PtyProcess, minutes: int, wind
     watch.catch_up()
     rows = bytes_by_row(app.read_range(first, app.total_bytes))
     top = sorted(rows.items(), key=lambda kv: -kv[1])[:5]
-    run.rows = [(r, n * per_min, watch.screen.line(r - 1).strip()[:40] if r else "") for r, n in top]
+    run.rows = [(r, n * per_min, watch.screen.line(r - 1).strip()[:40] if 0 < r <= watch.screen.rows else "")
+                for r, n in top]
 
 
 def idle_runs(endpoint: str, scratch: Path, minutes: int, window_s: float, *, panes: bool,

@@ -55,3 +55,13 @@ def test_results_table_judges_each_figure_against_its_target() -> None:
     rows = data["sections"][0]["rows"]
     assert [r["met"] for r in rows] == [True, False, None]
     assert rows[2]["figure"]["median"] is None
+
+
+def test_a_resized_pty_reaches_the_dashboard(tmp_path: Path) -> None:
+    """The harness's resize is the terminal's: the app redraws at the new size (80 columns shorten the tabs)."""
+    with PtyProcess(replay_argv(FIXTURE, tmp_path), 120, 40, env=child_env()) as app:
+        watch = Watcher(app)
+        assert watch.until(lambda s: "2 Health" in s.text and bool(FRESH.search(s.text)), 120.0) is not None
+        app.resize(80, 24)
+        watch.resized()
+        assert watch.until(lambda s: "2 Hea " in s.text and "2 Health" not in s.text, 30.0) is not None
