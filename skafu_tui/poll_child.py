@@ -40,6 +40,10 @@ EXIT_NO_PARENT = 4
 GC_AFTER_FIRST_POLLS_S = 1.0
 GC_AT_LATEST_S = 60.0
 """The collector, paused for the start-up, runs again after this long even if a source never reported."""
+FIRST_POLL_WAITS_FOR_PAINT_S = 1.0
+"""Against a running endpoint the first poll waits for the dashboard's first frame, this long at most:
+the endpoint answering it (moto on the same machine, in the benchmark) competed with that frame for
+the CPU. Not with --demo: the embedded endpoint's start-up takes longer than the frame anyway."""
 PARENT_CHECK_S = 1.0
 """How often the child checks that the dashboard still exists (a belt to the pipe's braces)."""
 
@@ -89,6 +93,7 @@ class Child:
         self._parent = os.getppid()
         self._paused = False
         self._hot: tuple[str, ...] = ()
+        self._painted = asyncio.Event()
 
     # --- session → dashboard ---------------------------------------------------------------
 
@@ -141,7 +146,9 @@ class Child:
 
     def _apply(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
-        if kind == "pause":
+        if kind == "painted":
+            self._painted.set()
+        elif kind == "pause":
             self._paused = bool(message[1])
         elif kind == "hot":
             self._hot = tuple(str(name) for name in message[1])
@@ -192,6 +199,9 @@ class Child:
             self.session.set_paused(True)
         if self._hot:
             self.session.set_hot_services(self._hot)
+        if not self.options.demo:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._painted.wait(), FIRST_POLL_WAITS_FOR_PAINT_S)
         session_task = asyncio.create_task(self.session.run(), name="live-session")
         stop_task = asyncio.create_task(self._stop.wait(), name="stop")
         watch_task = asyncio.create_task(self._watch_parent(), name="watch-parent")

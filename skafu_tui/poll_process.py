@@ -107,6 +107,7 @@ class PollProcess:
         self._restart: threading.Timer | None = None
         self._paused = False
         self._hot: tuple[str, ...] = ()
+        self._painted = False
         self._closed = False
         self._done: asyncio.Event | None = None
         self._done_loop: asyncio.AbstractEventLoop | None = None
@@ -157,6 +158,8 @@ class PollProcess:
             self._send(child, "pause", True)
         if self._hot:
             self._send(child, "hot", self._hot)
+        if self._painted:
+            self._send(child, "painted")  # a restarted child: the dashboard is long on screen
         threading.Thread(target=self._read, args=(child,), name=f"poll-reader-{generation}", daemon=True).start()
         threading.Thread(target=self._drain, args=(child,), name=f"poll-stderr-{generation}", daemon=True).start()
         return child
@@ -280,6 +283,12 @@ class PollProcess:
             self.start()
         else:
             self._send(child, "refresh")
+
+    def painted(self) -> None:
+        """The dashboard's first frame is on screen: the child's first poll may start (see poll_child)."""
+        with self._lock:
+            self._painted = True
+            self._send(self._child, "painted")
 
     def set_paused(self, paused: bool) -> None:
         with self._lock:  # a child being started gets the state it is sent, not a stale one

@@ -215,6 +215,9 @@ class SkafuApp(App[None]):
     async def _after_first_paint(self) -> None:
         if self.enable_gc_after_paint:
             gc.enable()
+        painted = getattr(self.session, "painted", None)
+        if painted is not None:
+            painted()  # the poll process starts its first poll now (see poll_child)
         if self._cfg is None:
             cfg = self._load_config()
             if cfg is None:
