@@ -44,6 +44,8 @@ FIRST_POLL_WAITS_FOR_PAINT_S = 1.0
 """Against a running endpoint the first poll waits for the dashboard's first frame, this long at most:
 the endpoint answering it (moto on the same machine, in the benchmark) competed with that frame for
 the CPU. Not with --demo: the embedded endpoint's start-up takes longer than the frame anyway."""
+NICENESS = 5
+"""Added to the poll process's nice value: it yields the CPU to the dashboard when they compete."""
 PARENT_CHECK_S = 1.0
 """How often the child checks that the dashboard still exists (a belt to the pipe's braces)."""
 
@@ -226,6 +228,9 @@ def main(argv: list[str]) -> int:
     # Until the first polls are in (see Child.on_snapshot): start-up builds long-lived objects
     # only, and the collector would walk the growing heap for nothing on the way to the first data.
     gc.disable()
+    with contextlib.suppress(OSError):
+        # When both want the CPU (start-up, a busy machine), the dashboard's frames go first.
+        os.nice(NICENESS)
     control_fd, data_fd = int(argv[0]), int(argv[1])
     for fd in (control_fd, data_fd):
         # Inherited by no one (the demo endpoint is our child): the dashboard must see EOF when we die.
