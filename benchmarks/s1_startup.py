@@ -106,7 +106,8 @@ def import_times() -> StaticImports:
 
 def run(ctx: RunContext) -> SectionResult:
     result = SectionResult("startup", "1 Startup")
-    pairs = ctx.reps(4, 1)
+    # 8 pairs: one pair's ratio ranged 0.9x-2.2x on this 2-core machine; a median of 4 swung 1.1x-1.75x.
+    pairs = ctx.reps(8, 1)
     bare: list[float] = []
     paint: list[float] = []
     data_after: list[float] = []
