@@ -33,8 +33,6 @@ class LookCachedTable(DataTable[Any]):
         super().__init__(*args, **kwargs)
         self._looks: dict[object, object] = {}
         self._sized: tuple[Size, Size] | None = None
-        self.cache_keeps = 0
-        """How often a style update kept the caches (for tests and diagnostics)."""
 
     def warm_focused_look(self, crop: Region | None = None) -> None:
         """Render ``crop`` (default: the whole widget) as it looks focused, without taking the focus.
@@ -71,7 +69,6 @@ class LookCachedTable(DataTable[Any]):
         if look is not None and (seen == look or (seen is None and self._looks)):
             # Back to a state already drawn with this look, or a state not drawn yet: every cached
             # entry was drawn in a recorded state and look, and its key carries that state.
-            self.cache_keeps += seen is not None
             self._looks[state] = look
             Widget.notify_style_update(self)
             self._get_styles_to_render_cell.cache_clear()  # the cursor's style is read per state

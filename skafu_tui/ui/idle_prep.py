@@ -98,11 +98,6 @@ class IdlePrep:
         elif self._gc_resume is None:
             self._freeze()  # not while a warm-up runs: it freezes when done
 
-    @property
-    def full_collections_paused(self) -> bool:
-        """Whether full collections are held off for a warm-up."""
-        return self._gc_resume is not None
-
     def _resume_gc(self) -> None:
         if self._gc_resume is not None:
             self._gc_resume.stop()

@@ -155,26 +155,33 @@ async def test_every_key_holds_the_collector_until_its_frame_is_out(make_app, re
         await wait_for(pilot, lambda: not gc_held() and gc.isenabled(), "the collector back on")
 
 
+async def _shown_with_data(app, pilot, snapshot):
+    """The recorded Snapshot drawn; the panes' switcher (whose warm-up follows)."""
+    from widgets.warm_switcher import WarmSwitcher
+
+    app.feed(snapshot)
+    await wait_for_data(app, pilot)
+    return app.query_one(WarmSwitcher)
+
+
 async def test_the_hidden_pane_warm_up_holds_off_full_collections_and_hands_them_back(make_app, recorded_snapshot):
     """The warm-up allocates a lot: full collections during it (35-200 ms each with a large state) would
     hold up a key pressed meanwhile. None can start while it runs; afterwards the collector's thresholds
     are as before and the start-up objects are frozen out of its sight."""
     import gc
 
-    from widgets.warm_switcher import WarmSwitcher
+    from skafu_tui.ui.idle_prep import NO_FULL_COLLECTION
 
     before = gc.get_threshold()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(recorded_snapshot)
-        await wait_for_data(app, pilot)
-        deck = app.query_one(WarmSwitcher)
+        deck = await _shown_with_data(app, pilot, recorded_snapshot)
         held: list[bool] = []
         for _ in range(500):
             if deck.warm_ups:
                 break
             if deck.slices:
-                held.append(gc.get_threshold()[2] > 10**6)
+                held.append(gc.get_threshold()[2] == NO_FULL_COLLECTION)
             await pilot.pause(0.005)
         assert deck.warm_ups >= 1 and held and all(held)
         await wait_for(pilot, lambda: gc.get_threshold() == before and not deck.warming, "the thresholds back")
@@ -184,14 +191,10 @@ async def test_the_hidden_pane_warm_up_holds_off_full_collections_and_hands_them
 async def test_quitting_during_a_warm_up_gives_the_collector_back(make_app, recorded_snapshot):
     import gc
 
-    from widgets.warm_switcher import WarmSwitcher
-
     before = gc.get_threshold()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(recorded_snapshot)
-        await wait_for_data(app, pilot)
-        deck = app.query_one(WarmSwitcher)
+        deck = await _shown_with_data(app, pilot, recorded_snapshot)
         for _ in range(5000):
             if deck.warming:
                 break

@@ -195,12 +195,8 @@ async def test_the_shown_card_keeps_its_whole_size_through_a_warm_up() -> None:
         assert all(size == full for size in shown.sizes), shown.sizes
 
 
-class BigCard(Vertical):
-    DEFAULT_CSS = "BigCard { height: 1fr; }"
-
-    def __init__(self, label: str, *, id: str) -> None:
-        super().__init__(id=id)
-        self.label = label
+class BigCard(Card):
+    """A card of eight long lines: a dozen of them take the warm-up several slices."""
 
     def compose(self) -> ComposeResult:
         for row in range(8):
